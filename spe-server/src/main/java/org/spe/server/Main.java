@@ -1,0 +1,49 @@
+package org.spe.server;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.List;
+import org.spe.server.cli.UpCommand;
+import picocli.CommandLine;
+
+/**
+ * The {@code spe} command line: {@code up}, {@code datagen}, {@code audit}, {@code sdc},
+ * {@code bench}. Each verb's own parser checks its arguments; exit codes follow each verb's doc.
+ */
+public final class Main {
+    private Main() {}
+
+    public static void main(String[] args) {
+        String verb = args.length == 0 ? "help" : args[0];
+        if (!verb.equals("up")) {
+            // Readable text on stderr for CLI verbs; the server logs JSON lines.
+            System.setProperty("logback.configurationFile", "logback-text.xml");
+        }
+        System.setProperty("io.netty.tryReflectionSetAccessible", "true");
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        System.exit(run(verb, rest, System.out, System.err));
+    }
+
+    static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
+        return switch (verb) {
+            case "up" -> new CommandLine(new UpCommand()).execute(args.toArray(String[]::new));
+            case "help", "--help", "-h" -> {
+                out.println(usage());
+                yield 0;
+            }
+            default -> {
+                err.println("Unknown command '" + verb + "'.");
+                err.println(usage());
+                yield 2;
+            }
+        };
+    }
+
+    static String usage() {
+        return """
+                Usage: spe <command> [options]
+                  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform
+                  test                                                       run every test (launcher only)
+                  help                                                       this text""";
+    }
+}

@@ -1,0 +1,88 @@
+package org.spe.server.config;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.spe.core.account.AccountSettings;
+
+/**
+ * Every setting of the platform, typed and checked at startup. Loaded by {@link ConfigLoader};
+ * documented in {@code docs/configuration.md}.
+ */
+public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Demo demo) {
+    public SpeConfig {
+        requireNonNull(server, "server is null");
+        requireNonNull(dataDir, "dataDir is null");
+        requireNonNull(database, "database is null");
+        requireNonNull(accounts, "accounts is null");
+        requireNonNull(demo, "demo is null");
+        if (dataDir.isBlank()) {
+            throw new IllegalArgumentException("dataDir must not be empty");
+        }
+    }
+
+    public Path dataPath() {
+        return Path.of(dataDir).toAbsolutePath().normalize();
+    }
+
+    /** HTTP listener. */
+    public record Server(String bindAddress, int port, boolean secureCookies) {
+        public Server {
+            requireNonNull(bindAddress, "bindAddress is null");
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("server.port must be 0..65535: " + port);
+            }
+        }
+    }
+
+    /** PostgreSQL: empty url means the embedded server under the data dir. */
+    public record DatabaseSettings(String url, String ownerUser, String ownerPassword, String appUser, String appPassword) {
+        public DatabaseSettings {
+            requireNonNull(url, "database.url is null");
+            requireNonNull(ownerUser, "database.ownerUser is null");
+            requireNonNull(ownerPassword, "database.ownerPassword is null");
+            requireNonNull(appUser, "database.appUser is null");
+            requireNonNull(appPassword, "database.appPassword is null");
+            if (!url.isEmpty() && !url.startsWith("jdbc:postgresql://")) {
+                throw new IllegalArgumentException("database.url must be a jdbc:postgresql:// URL or empty: " + url);
+            }
+        }
+
+        public boolean embedded() {
+            return url.isEmpty();
+        }
+    }
+
+    /** Login, lockout and session rules. */
+    public record Accounts(int maxFailedLogins, int lockoutMinutes, int totpWindowSteps, int sessionIdleMinutes, int sessionAbsoluteHours,
+            int passwordMemoryKib, int passwordIterations) {
+        public Accounts {
+            if (lockoutMinutes < 1 || sessionIdleMinutes < 1 || sessionAbsoluteHours < 1) {
+                throw new IllegalArgumentException("accounts: lockoutMinutes, sessionIdleMinutes and sessionAbsoluteHours must be at least 1");
+            }
+            if (passwordMemoryKib < 1024 || passwordIterations < 1) {
+                throw new IllegalArgumentException("accounts: passwordMemoryKib must be at least 1024 and passwordIterations at least 1");
+            }
+            // the remaining ranges are checked by AccountSettings
+            settings(maxFailedLogins, lockoutMinutes, totpWindowSteps, sessionIdleMinutes, sessionAbsoluteHours);
+        }
+
+        public AccountSettings toSettings() {
+            return settings(maxFailedLogins, lockoutMinutes, totpWindowSteps, sessionIdleMinutes, sessionAbsoluteHours);
+        }
+
+        private static AccountSettings settings(int maxFailed, int lockout, int window, int idle, int absolute) {
+            return new AccountSettings(maxFailed, Duration.ofMinutes(lockout), window, Duration.ofMinutes(idle), Duration.ofHours(absolute));
+        }
+    }
+
+    /** What the first start seeds: demo accounts, a synthetic lake of {@code patients}, demo permits. */
+    public record Demo(boolean seed, long patients, long randomSeed) {
+        public Demo {
+            if (patients < 100 || patients > 100_000_000) {
+                throw new IllegalArgumentException("demo.patients must be 100..100000000: " + patients);
+            }
+        }
+    }
+}
