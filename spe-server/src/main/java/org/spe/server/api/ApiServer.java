@@ -60,7 +60,7 @@ public final class ApiServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.mapper().copy(), false));
             config.requestLogger.http((ctx, millis) -> Timer.builder("spe.http.requests")
                     .tag("method", ctx.method().name())
-                    .tag("route", ctx.endpointHandlerPath())
+                    .tag("route", routeOf(ctx))
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .register(platform.metrics).record(millis.longValue(), TimeUnit.MILLISECONDS));
         });
@@ -81,6 +81,15 @@ public final class ApiServer implements AutoCloseable {
             }
         });
         app.error(405, ctx -> problem(ctx, 405, "Method Not Allowed", "Method " + ctx.method() + " is not allowed on " + ctx.path()));
+    }
+
+    /** The matched route's path template, or "unmatched" (keeps metric cardinality bounded). */
+    private static String routeOf(Context ctx) {
+        try {
+            return ctx.endpointHandlerPath();
+        } catch (IllegalStateException e) {
+            return "unmatched";
+        }
     }
 
     /** Starts listening; port 0 picks a free port. */
@@ -233,7 +242,13 @@ public final class ApiServer implements AutoCloseable {
         add(POST, "/api/v1/permits", "Record a permit issued by the review body (data steward)", "permits", true, Dto.PermitBody.class, ctx -> {
             allow(ctx, platform.policy.decideManagePermits(Api.caller(ctx)), "permit.create");
             Dto.PermitBody body = Api.body(ctx, Dto.PermitBody.class);
-            ctx.status(201).json(Dto.PermitView.of(platform.permits.create(Api.caller(ctx), body.toRequest())));
+            org.spe.core.permit.PermitRequest request;
+            try {
+                request = body.toRequest();
+            } catch (IllegalArgumentException e) {
+                throw SpeException.invalid("The permit is not valid: %s", e.getMessage());
+            }
+            ctx.status(201).json(Dto.PermitView.of(platform.permits.create(Api.caller(ctx), request)));
         });
         add(GET, "/api/v1/permits/{id}", "One permit", "permits", true, null,
                 ctx -> ctx.json(Dto.PermitView.of(platform.permits.get(Api.caller(ctx), ctx.pathParam("id")))));

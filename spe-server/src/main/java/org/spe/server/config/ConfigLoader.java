@@ -60,6 +60,9 @@ public final class ConfigLoader {
         });
         try {
             return YAML.treeToValue(tree, SpeConfig.class);
+        } catch (com.fasterxml.jackson.databind.exc.MismatchedInputException e) {
+            String path = e.getPath().stream().map(r -> r.getFieldName()).collect(java.util.stream.Collectors.joining("."));
+            throw SpeException.invalid("Setting %s has a value of the wrong type: %s", path, e.getOriginalMessage());
         } catch (IOException e) {
             throw SpeException.invalid("Configuration is not valid: %s", e.getMessage().lines().findFirst().orElse(""));
         } catch (IllegalArgumentException e) {

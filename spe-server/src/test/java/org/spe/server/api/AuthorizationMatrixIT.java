@@ -1,0 +1,100 @@
+package org.spe.server.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.spe.core.event.EventOutcome;
+import org.spe.server.testing.TestServer;
+
+/**
+ * Walks every authenticated endpoint with every role, and with a researcher who is not on the
+ * permit in the path. Denied calls must answer 403 and leave a DENIED audit event; allowed calls
+ * must get past the policy (neither 401 nor 403).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthorizationMatrixIT {
+    private static final Set<String> EVERYONE = Set.of("alice", "bob", "carol", "dave", "erin", "oscar", "sam");
+    private static final Set<String> PERMIT_READERS = Set.of("carol", "dave", "erin", "oscar", "sam");
+
+    /** Who may call each route. The permit in paths names bob only, so alice is the cross-permit researcher. */
+    private static final Map<String, Set<String>> ALLOWED = Map.ofEntries(
+            Map.entry("GET /api/v1/auth/session", EVERYONE),
+            Map.entry("POST /api/v1/auth/logout", EVERYONE),
+            Map.entry("GET /api/v1/datasets", EVERYONE),
+            Map.entry("GET /api/v1/datasets/{id}", EVERYONE),
+            Map.entry("GET /api/v1/linkage-rules", EVERYONE),
+            Map.entry("POST /api/v1/linkage-rules", Set.of("sam")),
+            Map.entry("GET /api/v1/permits", EVERYONE),
+            Map.entry("POST /api/v1/permits", Set.of("sam")),
+            Map.entry("GET /api/v1/permits/{id}", union(PERMIT_READERS, Set.of("bob"))),
+            Map.entry("POST /api/v1/permits/{id}/state", Set.of("sam")),
+            Map.entry("GET /api/v1/optouts", Set.of("sam", "erin")),
+            Map.entry("POST /api/v1/optouts", Set.of("sam")));
+
+    private static final Map<String, String> BODIES = Map.of(
+            "POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}",
+            "POST /api/v1/permits", BadInputIT.VALID,
+            "POST /api/v1/permits/{id}/state", "{\"state\": \"SUSPENDED\", \"reason\": \"matrix test\"}",
+            "POST /api/v1/optouts", "{\"personIds\": [\"P000001\"]}");
+
+    private TestServer server;
+
+    @BeforeAll
+    void start() {
+        server = new TestServer();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void everyAuthenticatedRouteIsInTheMatrix() {
+        Set<String> routes = server.server.routes().stream().filter(Route::authenticated)
+                .map(r -> r.method().name() + " " + r.path()).collect(Collectors.toSet());
+        assertThat(ALLOWED.keySet()).isEqualTo(routes);
+    }
+
+    @Test
+    void everyRoleOnEveryRoute() {
+        List<String> failures = new ArrayList<>();
+        for (String user : EVERYONE) {
+            for (Route route : server.server.routes()) {
+                if (!route.authenticated()) {
+                    continue;
+                }
+                String key = route.method().name() + " " + route.path();
+                TestServer.Client client = server.login(user); // fresh session: logout must not end the next call's session
+                String path = route.path().replace("/datasets/{id}", "/datasets/ndb_claims").replace("{id}", server.bobOnlyPermit.id());
+                int eventsBefore = server.events.events().size();
+                TestServer.Answer answer = server.call(Optional.of(client), route.method().name(), path, BODIES.get(key));
+                boolean allowed = ALLOWED.get(key).contains(user);
+                if (allowed && (answer.status() == 401 || answer.status() == 403)) {
+                    failures.add(user + " " + key + " should pass the policy but got " + answer.status() + " " + answer.body());
+                }
+                if (!allowed) {
+                    boolean audited = server.events.events().subList(eventsBefore, server.events.events().size()).stream()
+                            .anyMatch(e -> e.outcome() == EventOutcome.DENIED && e.caller().userId().equals(user));
+                    if (answer.status() != 403 || !audited) {
+                        failures.add(user + " " + key + " should be 403 and audited but got " + answer.status() + " audited=" + audited);
+                    }
+                }
+            }
+        }
+        assertThat(failures).isEmpty();
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).collect(Collectors.toUnmodifiableSet());
+    }
+}

@@ -1,0 +1,82 @@
+package org.spe.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spe.core.SpeException;
+import org.spe.core.json.Json;
+
+class ConfigLoaderTest {
+    @Test
+    void defaults() {
+        SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of());
+        assertThat(config.server()).isEqualTo(new SpeConfig.Server("127.0.0.1", 8080, true));
+        assertThat(config.dataDir()).isEqualTo("./spe-data");
+        assertThat(config.database().embedded()).isTrue();
+        assertThat(config.accounts().toSettings()).isEqualTo(org.spe.core.account.AccountSettings.defaults());
+        assertThat(config.demo()).isEqualTo(new SpeConfig.Demo(true, 100_000, 42));
+    }
+
+    @Test
+    void everySettingCanBeSetFromTheEnvironment() {
+        Map<String, String> leaves = ConfigLoader.leafPaths(ConfigLoader.defaults());
+        assertThat(leaves).hasSizeGreaterThan(15);
+        for (Map.Entry<String, String> leaf : leaves.entrySet()) {
+            String changed = changedValue(leaf.getKey(), leaf.getValue());
+            SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(ConfigLoader.environmentName(leaf.getKey()), changed), Map.of());
+            JsonNode node = Json.mapper().valueToTree(config);
+            for (String part : leaf.getKey().split("\\.")) {
+                node = node.get(part);
+            }
+            assertThat(node.asText()).as(leaf.getKey() + " via " + ConfigLoader.environmentName(leaf.getKey())).isEqualTo(changed);
+        }
+    }
+
+    @Test
+    void environmentNamesAreUpperSnakeCase() {
+        assertThat(ConfigLoader.environmentName("server.port")).isEqualTo("SPE_SERVER_PORT");
+        assertThat(ConfigLoader.environmentName("accounts.maxFailedLogins")).isEqualTo("SPE_ACCOUNTS_MAX_FAILED_LOGINS");
+        assertThat(ConfigLoader.environmentName("dataDir")).isEqualTo("SPE_DATA_DIR");
+    }
+
+    @Test
+    void theFileOverridesDefaultsAndUnknownKeysAreErrors(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("spe.yaml");
+        Files.writeString(file, "server:\n  port: 9090\n");
+        assertThat(ConfigLoader.load(Optional.of(file), Map.of(), Map.of()).server().port()).isEqualTo(9090);
+        Files.writeString(file, "server:\n  prot: 9090\n");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.of(file), Map.of(), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("Unknown setting server.prot");
+    }
+
+    @Test
+    void wrongTypesAndRangesAreErrorsThatNameTheSetting() {
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SERVER_PORT", "eighty"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("port");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SERVER_PORT", "70000"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("server.port must be 0..65535");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_DATABASE_URL", "mysql://x"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("database.url");
+    }
+
+    private static String changedValue(String path, String value) {
+        if (value.equals("true") || value.equals("false")) {
+            return value.equals("true") ? "false" : "true";
+        }
+        if (value.matches("\\d+")) {
+            return Long.toString(Long.parseLong(value) + 1);
+        }
+        if (path.equals("database.url")) {
+            return "jdbc:postgresql://db.example:5432/spe";
+        }
+        return value + "-changed";
+    }
+}
