@@ -27,6 +27,8 @@ public final class Main {
     static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
         return switch (verb) {
             case "up" -> new CommandLine(new UpCommand()).execute(args.toArray(String[]::new));
+            case "datagen" -> org.spe.workspace.data.DatagenCommand.run(args, out, err);
+            case "bench" -> BenchCommand.run(args, out, err);
             case "help", "--help", "-h" -> {
                 out.println(usage());
                 yield 0;
@@ -40,10 +42,12 @@ public final class Main {
     }
 
     static String usage() {
-        return """
-                Usage: spe <command> [options]
-                  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform
-                  test                                                       run every test (launcher only)
-                  help                                                       this text""";
+        return String.join("\n",
+                "Usage: spe <command> [options]",
+                "  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform",
+                "  datagen --patients N --seed S --out DIR                    write a synthetic NDB/DPC/介護DB/がん登録-like Parquet lake",
+                "  bench <name> [size]                                        run a benchmark: " + String.join(", ", BenchCommand.NAMES),
+                "  test                                                       run every test (launcher only)",
+                "  help                                                       this text");
     }
 }

@@ -47,6 +47,9 @@ public final class UpCommand implements Callable<Integer> {
         SpeConfig settings = ConfigLoader.load(file, System.getenv(), overrides);
         Platform platform = Platform.start(settings, Clock.systemUTC(), PlatformEvents::new);
         List<DemoSeed.Credential> seeded = settings.demo().seed() ? DemoSeed.seedAccounts(platform) : List.of();
+        if (settings.demo().seed()) {
+            DemoSeed.seedLakeAndPermits(platform);
+        }
         ApiServer server = new ApiServer(platform, List.of()).start(settings.server().bindAddress(), settings.server().port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

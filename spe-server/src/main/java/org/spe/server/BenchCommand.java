@@ -1,0 +1,36 @@
+package org.spe.server;
+
+import java.io.PrintStream;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code spe bench <name> [size]}: runs one benchmark harness; each writes
+ * {@code bench-results/<name>.json} through {@link org.spe.core.bench.BenchReport}.
+ */
+public final class BenchCommand {
+    /** The benchmark names. */
+    public static final Set<String> NAMES = new TreeSet<>(Set.of("datagen"));
+
+    private BenchCommand() {}
+
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || !NAMES.contains(args.get(0))) {
+            err.println("Usage: spe bench <name> [size]; names: " + String.join(", ", NAMES));
+            return 2;
+        }
+        long size;
+        try {
+            size = args.size() > 1 ? Long.parseLong(args.get(1)) : -1;
+        } catch (NumberFormatException e) {
+            err.println("The size must be a whole number: " + args.get(1));
+            return 2;
+        }
+        switch (args.get(0)) {
+            case "datagen" -> org.spe.workspace.data.DatagenBenchmark.run(out, size > 0 ? size : org.spe.workspace.data.DatagenBenchmark.DEFAULT_PATIENTS);
+            default -> throw new IllegalStateException("unreachable: " + args.get(0));
+        }
+        return 0;
+    }
+}
