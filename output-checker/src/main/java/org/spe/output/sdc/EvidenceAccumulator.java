@@ -3,6 +3,7 @@ package org.spe.output.sdc;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -13,7 +14,7 @@ import org.roaringbitmap.RoaringBitmap;
  * same cell from another partition: persons, facilities and per-person sums are kept exactly (a
  * person whose rows are split across partitions still counts once and their contributions are
  * added), so {@code a.merge(b).toEvidence()} equals the evidence of all rows. Persons and
- * facilities are ints from a dictionary kept inside the platform.
+ * facilities are non-negative ints from dictionaries kept inside the platform.
  *
  * <p>Not thread-safe: one accumulator per thread or partition, then merge. Serializable so a
  * Spark job can ship partial accumulators.
@@ -33,10 +34,17 @@ public final class EvidenceAccumulator implements Serializable {
     private double minimum = Double.POSITIVE_INFINITY;
     private double maximum = Double.NEGATIVE_INFINITY;
     private final RoaringBitmap persons = new RoaringBitmap();
-    private final RoaringBitmap facilities = new RoaringBitmap();
+    // facilities are small dense dictionary ints: a BitSet sets a bit in constant time
+    private final BitSet facilities = new BitSet();
     private final IntDoubleMap contributions = new IntDoubleMap();
     private double[] values = new double[0];
     private int valuesSize;
+    // Rows of one person often come together: remember the last person and their running sum,
+    // and touch the bitmap and the map only when the person changes.
+    private int lastPerson = -1;
+    private boolean hasLastPerson;
+    private double pendingContribution;
+    private boolean pending;
 
     /**
      * @param trackFacilities whether rows carry a facility and evidence counts distinct facilities
@@ -49,10 +57,18 @@ public final class EvidenceAccumulator implements Serializable {
 
     /** Adds a row without a value (count tables), of that person and facility (ignored if untracked). */
     public void addRow(int person, int facility) {
+        if (trackFacilities && facility < 0) {
+            throw new IllegalArgumentException("facility must not be negative: " + facility);
+        }
         rows++;
-        persons.add(person);
+        if (!hasLastPerson || person != lastPerson) {
+            flush();
+            persons.add(person);
+            lastPerson = person;
+            hasLastPerson = true;
+        }
         if (trackFacilities) {
-            facilities.add(facility);
+            facilities.set(facility);
         }
     }
 
@@ -82,7 +98,8 @@ public final class EvidenceAccumulator implements Serializable {
         m2 += delta * (value - mean);
         minimum = Math.min(minimum, value);
         maximum = Math.max(maximum, value);
-        contributions.add(person, value);
+        pendingContribution += value;
+        pending = true;
         if (keepValues) {
             if (valuesSize == values.length) {
                 values = Arrays.copyOf(values, Math.max(16, valuesSize * 2));
@@ -96,6 +113,8 @@ public final class EvidenceAccumulator implements Serializable {
         if (other.trackFacilities != trackFacilities || other.keepValues != keepValues) {
             throw new IllegalArgumentException("cannot merge accumulators built with different settings");
         }
+        flush();
+        other.flush();
         if (other.valueCount > 0) {
             long n = valueCount + other.valueCount;
             double delta = other.mean - mean;
@@ -111,6 +130,7 @@ public final class EvidenceAccumulator implements Serializable {
         maximum = Math.max(maximum, other.maximum);
         persons.or(other.persons);
         facilities.or(other.facilities);
+        contributions.ensureCapacity(contributions.size() + other.contributions.size());
         other.contributions.forEach(contributions::add);
         if (keepValues) {
             values = Arrays.copyOf(values, valuesSize + other.valuesSize);
@@ -120,6 +140,15 @@ public final class EvidenceAccumulator implements Serializable {
         return this;
     }
 
+    private void flush() {
+        if (pending) {
+            contributions.add(lastPerson, pendingContribution);
+            pendingContribution = 0;
+            pending = false;
+        }
+        hasLastPerson = false;
+    }
+
     /** A copy of the persons seen, for differencing checks. */
     public RoaringBitmap persons() {
         return persons.clone();
@@ -127,6 +156,7 @@ public final class EvidenceAccumulator implements Serializable {
 
     /** The evidence of the rows seen so far. */
     public CellEvidence toEvidence() {
+        flush();
         double[] top = new double[CellEvidence.TOP_CONTRIBUTIONS];
         int[] size = {0};
         contributions.forEach((person, total) -> insertTop(top, size, total));
@@ -139,7 +169,7 @@ public final class EvidenceAccumulator implements Serializable {
                 rows,
                 persons.getLongCardinality(),
                 topList,
-                trackFacilities ? OptionalLong.of(facilities.getLongCardinality()) : OptionalLong.empty(),
+                trackFacilities ? OptionalLong.of(facilities.cardinality()) : OptionalLong.empty(),
                 valueCount,
                 missing,
                 negatives,

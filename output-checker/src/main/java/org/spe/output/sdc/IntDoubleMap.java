@@ -34,6 +34,17 @@ final class IntDoubleMap implements Serializable {
         size++;
     }
 
+    /**
+     * Grows the table to hold that many keys without resizing. Merging one map into another in
+     * slot order clusters badly when the destination is smaller (linear probing), so callers
+     * presize before a merge.
+     */
+    void ensureCapacity(int expected) {
+        while ((long) expected * 4 > (long) keys.length * 3) {
+            grow();
+        }
+    }
+
     void forEach(Visitor visitor) {
         for (int i = 0; i < keys.length; i++) {
             if (used[i]) {
