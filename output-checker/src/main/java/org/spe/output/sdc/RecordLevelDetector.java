@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>is named like a person identifier or pseudonym ({@code person_id}, {@code patient},
  *       {@code pseudonym}, {@code kojin_id}, …);
- *   <li>holds identifier-like values (pseudonym hashes, long digit or alphanumeric codes) that are
+ *   <li>holds identifier-like values (pseudonym hashes, codes mixing letters and digits) that are
  *       distinct in at least half the rows (one row per person, or a few);
  *   <li>is named like a date of birth ({@code birth}, {@code dob}, {@code 生年月日}) or holds full
  *       dates that are distinct in at least half of at least 20 rows;
@@ -31,7 +31,8 @@ public final class RecordLevelDetector {
             "(^|[_\\s-])(id|pid|person|persons|patient|pseudonym|pseudo_id|kojin|kojin_id|subject|member|insured|mrn)([_\\s-]|$)"
                     + "|person_?id|patient_?id|pseudonym|個人|患者");
     private static final Pattern BIRTH_NAME = Pattern.compile("birth|(^|[_\\s-])dob([_\\s-]|$)|生年月日");
-    private static final Pattern ID_VALUE = Pattern.compile("(?=.*\\d)[A-Za-z0-9_-]{8,}|[0-9]{6,}");
+    // letters and digits mixed: pseudonym hashes and codes; plain numbers are left to the column name
+    private static final Pattern ID_VALUE = Pattern.compile("(?=.*[A-Za-z])(?=.*\\d)[A-Za-z0-9_-]{8,}");
     private static final Pattern FULL_DATE = Pattern.compile("\\d{4}[-/]\\d{1,2}[-/]\\d{1,2}|\\d{8}");
     private static final int MIN_ROWS_FOR_VALUE_HEURISTICS = 20;
 
