@@ -2,7 +2,11 @@ package org.spe.output.sdc;
 
 import java.io.Serializable;
 
-/** Open-addressing map from int keys to double sums; keeps per-person totals compact. */
+/**
+ * Open-addressing map from int keys to double sums; keeps per-person totals compact. Key and
+ * value share one array (key + 1 in the even slot, 0 meaning empty; the value's bits in the odd
+ * slot) so a lookup touches one cache line.
+ */
 final class IntDoubleMap implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -10,28 +14,35 @@ final class IntDoubleMap implements Serializable {
         void visit(int key, double value);
     }
 
-    private int[] keys = new int[8];
-    private double[] values = new double[8];
-    private boolean[] used = new boolean[8];
+    private long[] slots = new long[16];
     private int size;
 
     void add(int key, double value) {
-        if ((size + 1) * 4 > keys.length * 3) {
-            grow();
+        if ((size + 1) * 4L > capacity() * 3L) {
+            resize(capacity() * 2);
         }
-        int mask = keys.length - 1;
+        insert(key, value);
+    }
+
+    private void insert(int key, double value) {
+        long stored = (long) key + 1 + Integer.MAX_VALUE + 1; // never 0
+        int mask = capacity() - 1;
         int slot = mix(key) & mask;
-        while (used[slot]) {
-            if (keys[slot] == key) {
-                values[slot] += value;
+        while (true) {
+            int index = slot * 2;
+            long current = slots[index];
+            if (current == 0) {
+                slots[index] = stored;
+                slots[index + 1] = Double.doubleToRawLongBits(value);
+                size++;
+                return;
+            }
+            if (current == stored) {
+                slots[index + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(slots[index + 1]) + value);
                 return;
             }
             slot = (slot + 1) & mask;
         }
-        used[slot] = true;
-        keys[slot] = key;
-        values[slot] = value;
-        size++;
     }
 
     /**
@@ -40,15 +51,19 @@ final class IntDoubleMap implements Serializable {
      * presize before a merge.
      */
     void ensureCapacity(int expected) {
-        while ((long) expected * 4 > (long) keys.length * 3) {
-            grow();
+        int capacity = capacity();
+        while ((long) expected * 4 > (long) capacity * 3) {
+            capacity *= 2;
+        }
+        if (capacity != capacity()) {
+            resize(capacity);
         }
     }
 
     void forEach(Visitor visitor) {
-        for (int i = 0; i < keys.length; i++) {
-            if (used[i]) {
-                visitor.visit(keys[i], values[i]);
+        for (int index = 0; index < slots.length; index += 2) {
+            if (slots[index] != 0) {
+                visitor.visit(keyOf(slots[index]), Double.longBitsToDouble(slots[index + 1]));
             }
         }
     }
@@ -57,19 +72,23 @@ final class IntDoubleMap implements Serializable {
         return size;
     }
 
-    private void grow() {
-        int[] oldKeys = keys;
-        double[] oldValues = values;
-        boolean[] oldUsed = used;
-        keys = new int[oldKeys.length * 2];
-        values = new double[oldKeys.length * 2];
-        used = new boolean[oldKeys.length * 2];
+    private int capacity() {
+        return slots.length / 2;
+    }
+
+    private void resize(int capacity) {
+        long[] old = slots;
+        slots = new long[capacity * 2];
         size = 0;
-        for (int i = 0; i < oldKeys.length; i++) {
-            if (oldUsed[i]) {
-                add(oldKeys[i], oldValues[i]);
+        for (int index = 0; index < old.length; index += 2) {
+            if (old[index] != 0) {
+                insert(keyOf(old[index]), Double.longBitsToDouble(old[index + 1]));
             }
         }
+    }
+
+    private static int keyOf(long stored) {
+        return (int) (stored - 1 - Integer.MAX_VALUE - 1);
     }
 
     private static int mix(int key) {

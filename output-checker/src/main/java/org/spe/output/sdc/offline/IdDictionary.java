@@ -8,30 +8,31 @@ package org.spe.output.sdc.offline;
  * makes the rules stricter (fewer persons, larger contributions). Not thread-safe.
  */
 final class IdDictionary {
-    private long[] hashes = new long[1 << 12];
-    private int[] ids = new int[1 << 12];
-    private boolean[] used = new boolean[1 << 12];
+    // (hash, id + 1) pairs in one array so a lookup touches one cache line; id + 1 == 0 is empty
+    private long[] slots = new long[1 << 13];
     private int size;
 
     /** The int of this identifier, assigning the next one if it is new. */
     int idOf(String identifier) {
         long hash = hash(identifier);
-        int mask = hashes.length - 1;
+        int mask = slots.length / 2 - 1;
         int slot = (int) (hash ^ (hash >>> 32)) & mask;
-        while (used[slot]) {
-            if (hashes[slot] == hash) {
-                return ids[slot];
+        while (true) {
+            int index = slot * 2;
+            if (slots[index + 1] == 0) {
+                int id = size++;
+                slots[index] = hash;
+                slots[index + 1] = id + 1L;
+                if (size * 4L > (slots.length / 2) * 3L) {
+                    grow();
+                }
+                return id;
+            }
+            if (slots[index] == hash) {
+                return (int) (slots[index + 1] - 1);
             }
             slot = (slot + 1) & mask;
         }
-        int id = size++;
-        used[slot] = true;
-        hashes[slot] = hash;
-        ids[slot] = id;
-        if (size * 4 > hashes.length * 3) {
-            grow();
-        }
-        return id;
     }
 
     /** How many identifiers have been seen. */
@@ -40,23 +41,18 @@ final class IdDictionary {
     }
 
     private void grow() {
-        long[] oldHashes = hashes;
-        int[] oldIds = ids;
-        boolean[] oldUsed = used;
-        hashes = new long[oldHashes.length * 2];
-        ids = new int[oldHashes.length * 2];
-        used = new boolean[oldHashes.length * 2];
-        int mask = hashes.length - 1;
-        for (int i = 0; i < oldHashes.length; i++) {
-            if (oldUsed[i]) {
-                long hash = oldHashes[i];
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        int mask = slots.length / 2 - 1;
+        for (int index = 0; index < old.length; index += 2) {
+            if (old[index + 1] != 0) {
+                long hash = old[index];
                 int slot = (int) (hash ^ (hash >>> 32)) & mask;
-                while (used[slot]) {
+                while (slots[slot * 2 + 1] != 0) {
                     slot = (slot + 1) & mask;
                 }
-                used[slot] = true;
-                hashes[slot] = hash;
-                ids[slot] = oldIds[i];
+                slots[slot * 2] = hash;
+                slots[slot * 2 + 1] = old[index + 1];
             }
         }
     }
