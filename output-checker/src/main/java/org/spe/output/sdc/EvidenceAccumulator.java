@@ -36,7 +36,15 @@ public final class EvidenceAccumulator implements Serializable {
     private final RoaringBitmap persons = new RoaringBitmap();
     // facilities are small dense dictionary ints: a BitSet sets a bit in constant time
     private final BitSet facilities = new BitSet();
+    // Per-person sums live in two places with disjoint keys: `appended*` holds persons whose sum was
+    // complete when first recorded (a person's first run of rows in the cell, or a merge with a
+    // disjoint accumulator) and costs no hashing; `contributions` holds the rest. A person seen
+    // again moves everything appended into the map first, so each entry is hashed at most once.
     private final IntDoubleMap contributions = new IntDoubleMap();
+    private int[] appendedPersons = new int[0];
+    private double[] appendedSums = new double[0];
+    private int appendedSize;
+    private boolean pendingNew;
     private double[] values = new double[0];
     private int valuesSize;
     // Rows of one person often come together: remember the last person and their running sum,
@@ -63,7 +71,7 @@ public final class EvidenceAccumulator implements Serializable {
         rows++;
         if (!hasLastPerson || person != lastPerson) {
             flush();
-            persons.add(person);
+            pendingNew = persons.checkedAdd(person);
             lastPerson = person;
             hasLastPerson = true;
         }
@@ -128,10 +136,22 @@ public final class EvidenceAccumulator implements Serializable {
         sum += other.sum;
         minimum = Math.min(minimum, other.minimum);
         maximum = Math.max(maximum, other.maximum);
+        if (!RoaringBitmap.intersects(persons, other.persons)) {
+            // no person in common: the other's sums are complete and can be appended unhashed
+            other.contributions.forEach(this::append);
+            for (int i = 0; i < other.appendedSize; i++) {
+                append(other.appendedPersons[i], other.appendedSums[i]);
+            }
+        } else {
+            foldAppended();
+            contributions.ensureCapacity(contributions.size() + other.contributions.size() + other.appendedSize);
+            other.contributions.forEach(contributions::add);
+            for (int i = 0; i < other.appendedSize; i++) {
+                contributions.add(other.appendedPersons[i], other.appendedSums[i]);
+            }
+        }
         persons.or(other.persons);
         facilities.or(other.facilities);
-        contributions.ensureCapacity(contributions.size() + other.contributions.size());
-        other.contributions.forEach(contributions::add);
         if (keepValues) {
             values = Arrays.copyOf(values, valuesSize + other.valuesSize);
             System.arraycopy(other.values, 0, values, valuesSize, other.valuesSize);
@@ -142,11 +162,37 @@ public final class EvidenceAccumulator implements Serializable {
 
     private void flush() {
         if (pending) {
-            contributions.add(lastPerson, pendingContribution);
+            if (pendingNew) {
+                append(lastPerson, pendingContribution);
+            } else {
+                foldAppended();
+                contributions.add(lastPerson, pendingContribution);
+            }
             pendingContribution = 0;
             pending = false;
         }
         hasLastPerson = false;
+    }
+
+    private void append(int person, double sum) {
+        if (appendedSize == appendedPersons.length) {
+            int capacity = Math.max(16, appendedSize * 2);
+            appendedPersons = Arrays.copyOf(appendedPersons, capacity);
+            appendedSums = Arrays.copyOf(appendedSums, capacity);
+        }
+        appendedPersons[appendedSize] = person;
+        appendedSums[appendedSize] = sum;
+        appendedSize++;
+    }
+
+    private void foldAppended() {
+        if (appendedSize > 0) {
+            contributions.ensureCapacity(contributions.size() + appendedSize);
+            for (int i = 0; i < appendedSize; i++) {
+                contributions.add(appendedPersons[i], appendedSums[i]);
+            }
+            appendedSize = 0;
+        }
     }
 
     /** A copy of the persons seen, for differencing checks. */
@@ -160,6 +206,9 @@ public final class EvidenceAccumulator implements Serializable {
         double[] top = new double[CellEvidence.TOP_CONTRIBUTIONS];
         int[] size = {0};
         contributions.forEach((person, total) -> insertTop(top, size, total));
+        for (int i = 0; i < appendedSize; i++) {
+            insertTop(top, size, appendedSums[i]);
+        }
         List<Double> topList = new ArrayList<>(size[0]);
         for (int i = 0; i < size[0]; i++) {
             topList.add(top[i]);

@@ -41,6 +41,40 @@ class EvidenceAccumulatorTest {
     }
 
     @Test
+    void perPersonSumsMatchABruteForceReferenceWhateverTheRowOrder() {
+        SplittableRandom random = new SplittableRandom(11);
+        for (int round = 0; round < 50; round++) {
+            java.util.Map<Integer, Double> reference = new java.util.HashMap<>();
+            EvidenceAccumulator[] parts = new EvidenceAccumulator[4];
+            for (int p = 0; p < parts.length; p++) {
+                parts[p] = new EvidenceAccumulator(false, false);
+                // parts 0 and 1 share persons; parts 2 and 3 each have their own range
+                int base = p < 2 ? 0 : p * 1000;
+                int person = base;
+                for (int row = 0; row < 300; row++) {
+                    if (random.nextInt(3) == 0) {
+                        person = base + random.nextInt(40); // runs, returns and jumps
+                    }
+                    double value = random.nextInt(500);
+                    parts[p].addValue(person, 0, value);
+                    reference.merge(person, value, Double::sum);
+                }
+                if (random.nextBoolean()) {
+                    parts[p].toEvidence(); // evidence mid-stream must not disturb later rows
+                    parts[p].addValue(base, 0, 7);
+                    reference.merge(base, 7.0, Double::sum);
+                }
+            }
+            EvidenceAccumulator merged = parts[2].merge(parts[3]).merge(parts[0]).merge(parts[1]);
+            java.util.List<Double> expected = reference.values().stream()
+                    .sorted(java.util.Comparator.reverseOrder()).limit(CellEvidence.TOP_CONTRIBUTIONS).toList();
+            CellEvidence evidence = merged.toEvidence();
+            assertThat(evidence.topContributions()).isEqualTo(expected);
+            assertThat(evidence.persons()).isEqualTo(reference.size());
+        }
+    }
+
+    @Test
     void computesEachStatistic() {
         EvidenceAccumulator accumulator = new EvidenceAccumulator(false, true);
         double[] values = {2, 4, 4, 4, 5, 5, 7, 9};
