@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.OptionalLong;
 
 /**
  * Checkers for the outputs that are not tables. Each returns an {@link OutputCheck}, the shape
@@ -84,7 +85,7 @@ public final class OutputCheckers {
 
     private static CellResult countCell(List<String> label, long persons, SdcProfile profile) {
         requireNonNull(profile, "profile is null");
-        CellEvidence evidence = new CellEvidence(persons, persons, List.of(), java.util.OptionalLong.empty(),
+        CellEvidence evidence = new CellEvidence(persons, persons, List.of(), OptionalLong.empty(),
                 0, 0, 0, 0, 0, OptionalDouble.empty(), OptionalDouble.empty(), OptionalDouble.empty());
         SdcProfile withoutFacilities = new SdcProfile(profile.name(), profile.threshold(), profile.dominanceN(),
                 profile.dominanceK(), profile.pPercent(), profile.zerosDisclosive(), profile.allowMinMax(), 0,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +63,7 @@ public final class SdcProfiles {
                 Map.Entry<String, JsonNode> entry = it.next();
                 profiles.put(entry.getKey(), parse(entry.getKey(), entry.getValue()));
             }
-            return java.util.Collections.unmodifiableMap(profiles);
+            return Collections.unmodifiableMap(profiles);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + RESOURCE, e);
         }

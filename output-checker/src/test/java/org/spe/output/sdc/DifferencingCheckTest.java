@@ -60,4 +60,18 @@ class DifferencingCheckTest {
         assertThat(new DifferencingCheck(10).check(fresh, List.of(first, second)))
                 .extracting(DifferencingCheck.Finding::releasedOutput).containsExactly("a", "b");
     }
+
+    @Test
+    void pseudonymDictionaryGivesTheSameIntsAcrossReleases() {
+        PseudonymDictionary dictionary = new PseudonymDictionary();
+        RoaringBitmap first = dictionary.bitmapOf(List.of("p-a", "p-b", "p-c", "p-d", "p-e", "p-f", "p-g", "p-h", "p-i", "p-j", "p-k"));
+        PseudonymDictionary restored = new PseudonymDictionary(dictionary.snapshot());
+        RoaringBitmap second = restored.bitmapOf(List.of("p-a", "p-b", "p-c", "p-d", "p-e", "p-f", "p-g", "p-h", "p-i", "p-j"));
+        assertThat(restored.idOf("p-new")).isEqualTo(11);
+
+        List<DifferencingCheck.Finding> findings = new DifferencingCheck(10).check(
+                new DifferencingCheck.Populations("new", Map.of(WOMEN, second)),
+                List.of(new DifferencingCheck.Populations("old", Map.of(WOMEN, first))));
+        assertThat(findings).singleElement().extracting(DifferencingCheck.Finding::onlyInReleased).isEqualTo(1L);
+    }
 }

@@ -15,6 +15,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 
@@ -36,7 +37,7 @@ final class CsvRows {
     }
 
     /** Reads the header, then hands every data row to the handler; returns the header. */
-    List<String> read(java.util.function.Consumer<List<String>> onHeader, RowHandler handler) {
+    List<String> read(Consumer<List<String>> onHeader, RowHandler handler) {
         CsvParserSettings settings = new CsvParserSettings();
         settings.setLineSeparatorDetectionEnabled(true);
         settings.setMaxCharsPerColumn(1 << 16);

@@ -2,8 +2,8 @@ package org.spe.output.sdc.offline;
 
 import static java.util.Objects.requireNonNull;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -182,7 +182,7 @@ public final class CsvTableBuilder {
             }
             EvidenceAccumulator[] row = cells.get(rowKey);
             if (row.length <= columnKey) {
-                row = java.util.Arrays.copyOf(row, Math.max(columnKey + 1, row.length * 2));
+                row = Arrays.copyOf(row, Math.max(columnKey + 1, row.length * 2));
                 cells.set(rowKey, row);
             }
             EvidenceAccumulator cell = row[columnKey];

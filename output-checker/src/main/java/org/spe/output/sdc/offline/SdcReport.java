@@ -6,7 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -79,7 +80,7 @@ public final class SdcReport {
                 ObjectNode node = suppressed.addObject();
                 labels(node, cell.key());
                 value(node, cell.value(), aggregation);
-                node.put("suppression", cell.suppression().name().toLowerCase(java.util.Locale.ROOT));
+                node.put("suppression", cell.suppression().name().toLowerCase(Locale.ROOT));
             }
         }
         return root;
@@ -98,7 +99,7 @@ public final class SdcReport {
     }
 
     private static JsonNode profile(SdcProfile profile) {
-        Map<String, Object> fields = new java.util.LinkedHashMap<>();
+        Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("name", profile.name());
         fields.put("threshold", profile.threshold());
         fields.put("dominanceN", profile.dominanceN());

@@ -16,6 +16,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.output.sdc.Aggregation;
 
@@ -89,7 +90,7 @@ public record SdcSpec(
             throw SpeException.invalid("spec %s is not valid JSON at line %d: %s", specFile,
                     e.getLocation() == null ? 0 : e.getLocation().getLineNr(), e.getOriginalMessage());
         } catch (IOException e) {
-            throw new SpeException(org.spe.core.ErrorCategory.INVALID_INPUT,
+            throw new SpeException(ErrorCategory.INVALID_INPUT,
                     "cannot read spec " + specFile + ": " + e.getMessage(), e);
         }
         if (root == null || !root.isObject()) {
