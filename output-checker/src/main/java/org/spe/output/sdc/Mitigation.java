@@ -137,7 +137,8 @@ public final class Mitigation {
             if (exposed.isEmpty()) {
                 return candidate;
             }
-            Optional<CellKey> partner = partner(exposed.get(), relations, hidden, values);
+            Optional<CellKey> partner = partner(exposed.get(), relations, hidden, values)
+                    .or(() -> anyPartner(relations, hidden, values));
             if (partner.isEmpty()) {
                 throw new IllegalStateException("cannot protect cell " + exposed.get());
             }
@@ -169,6 +170,24 @@ public final class Mitigation {
                 .filter(r -> r.total().equals(exposed) || r.parts().contains(exposed))
                 .map(r -> cheapest(r, exposed, hidden, values))
                 .flatMap(Optional::stream)
+                .min(cost(values));
+    }
+
+    /**
+     * When every relation of the exposed cell is already fully hidden, the constraint pinning it
+     * runs through other hidden cells: hide the cheapest released cell of any relation that has a
+     * hidden member.
+     */
+    private static Optional<CellKey> anyPartner(
+            List<LinearRelation> relations, Set<CellKey> hidden, Map<CellKey, Double> values) {
+        return relations.stream()
+                .filter(r -> hidden.contains(r.total()) || r.parts().stream().anyMatch(hidden::contains))
+                .flatMap(r -> {
+                    List<CellKey> members = new ArrayList<>(r.parts());
+                    members.add(r.total());
+                    return members.stream();
+                })
+                .filter(k -> !hidden.contains(k))
                 .min(cost(values));
     }
 

@@ -55,6 +55,30 @@ class MitigationTest {
                 .allSatisfy(c -> assertThat(c.value()).hasValue(truth.get(c.key())));
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 4, 5, 6})
+    void randomTablesAreProtectedAgainstTheAttacker(long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        int[][] counts = new int[6][7];
+        for (int[] row : counts) {
+            for (int c = 0; c < row.length; c++) {
+                row[c] = random.nextInt(5) == 0 ? random.nextInt(10) : 10 + random.nextInt(90);
+            }
+        }
+        SdcProfile strict = SdcProfiles.named("tier3");
+        SdcTable table = Evidences.countTable("random", counts);
+        ReleasedTable released = Mitigation.mitigate(table, TableChecker.check(table, strict), strict);
+        Map<CellKey, Double> truth = truth(table);
+        Map<CellKey, double[]> intervals = attack(released);
+        assertThat(intervals).isNotEmpty();
+        intervals.forEach((cell, interval) -> {
+            double value = truth.get(cell);
+            assertThat(interval[1] - interval[0]).as("width of %s (seed %d)", cell, seed)
+                    .isGreaterThan(0)
+                    .isGreaterThanOrEqualTo(strict.protectionLevel() * value - 1e-6);
+        });
+    }
+
     @Test
     void primarySuppressionAloneLetsTheAttackerRecomputeTheCell() {
         SdcTable table = Evidences.countTable("t", COUNTS);
