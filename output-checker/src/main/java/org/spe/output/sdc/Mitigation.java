@@ -130,19 +130,23 @@ public final class Mitigation {
             }
             ReleasedTable candidate = build(table, values, primary, hidden, relations, nonNegative);
             Map<CellKey, Interval> intervals = AttackerProblem.intervals(candidate);
-            Optional<CellKey> exposed = intervals.entrySet().stream()
+            List<CellKey> exposed = intervals.entrySet().stream()
                     .filter(e -> !protects(e.getValue(), values.get(e.getKey()), profile))
                     .map(Map.Entry::getKey)
-                    .findFirst();
+                    .toList();
             if (exposed.isEmpty()) {
                 return candidate;
             }
-            Optional<CellKey> partner = partner(exposed.get(), relations, hidden, values)
-                    .or(() -> anyPartner(relations, hidden, values));
-            if (partner.isEmpty()) {
-                throw new IllegalStateException("cannot protect cell " + exposed.get());
+            // one partner for every exposed cell per round keeps the number of LP rounds small
+            int before = hidden.size();
+            for (CellKey cell : exposed) {
+                partner(cell, relations, hidden, values)
+                        .or(() -> anyPartner(relations, hidden, values))
+                        .ifPresent(hidden::add);
             }
-            hidden.add(partner.get());
+            if (hidden.size() == before) {
+                throw new IllegalStateException("cannot protect cell " + exposed.get(0));
+            }
         }
         throw new IllegalStateException("secondary suppression did not converge");
     }

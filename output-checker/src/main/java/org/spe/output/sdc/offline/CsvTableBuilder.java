@@ -24,7 +24,6 @@ import org.spe.output.sdc.TableCell;
  * local to the pass. Not thread-safe; blocking (reads the whole file).
  */
 public final class CsvTableBuilder {
-    private static final String SEPARATOR = "\u001f";
 
     /**
      * The table and each cell's persons (ints of this pass's dictionary, for differencing).
@@ -65,9 +64,9 @@ public final class CsvTableBuilder {
         private int valueColumn = -1;
         private int personColumn = -1;
         private int facilityColumn = -1;
-        private final Map<String, Integer> rowKeys = new HashMap<>();
+        private final Map<Object, Integer> rowKeys = new HashMap<>();
         private final List<List<String>> rowLabels = new ArrayList<>();
-        private final Map<String, Integer> columnKeys = new HashMap<>();
+        private final Map<Object, Integer> columnKeys = new HashMap<>();
         private final List<List<String>> columnLabels = new ArrayList<>();
         // cells.get(rowKey)[columnKey]; grown as labels appear
         private final List<EvidenceAccumulator[]> cells = new ArrayList<>();
@@ -193,21 +192,17 @@ public final class CsvTableBuilder {
             return cell;
         }
 
-        private static int key(String[] fields, int[] columns, Map<String, Integer> keys, List<List<String>> labels) {
-            String joined;
-            if (columns.length == 0) {
-                joined = "";
-            } else if (columns.length == 1) {
+        private static int key(String[] fields, int[] columns, Map<Object, Integer> keys, List<List<String>> labels) {
+            // one label: the string itself; several: the list of labels (no separator to collide with)
+            Object joined;
+            if (columns.length == 1) {
                 joined = fields[columns[0]];
             } else {
-                StringBuilder builder = new StringBuilder();
+                String[] parts = new String[columns.length];
                 for (int i = 0; i < columns.length; i++) {
-                    if (i > 0) {
-                        builder.append(SEPARATOR);
-                    }
-                    builder.append(fields[columns[i]]);
+                    parts[i] = fields[columns[i]];
                 }
-                joined = builder.toString();
+                joined = List.of(parts);
             }
             Integer known = keys.get(joined);
             if (known != null) {
@@ -273,7 +268,7 @@ public final class CsvTableBuilder {
 
         BuiltTable finish() {
             if (columnLabels.isEmpty() && spec.columns().isEmpty()) {
-                columnKeys.put("", 0);
+                columnKeys.put(List.of(), 0);
                 columnLabels.add(List.of());
             }
             List<TableCell> tableCells = new ArrayList<>();
