@@ -75,6 +75,30 @@ class EvidenceAccumulatorTest {
     }
 
     @Test
+    void survivesJavaSerializationForShippingBetweenWorkers() throws Exception {
+        EvidenceAccumulator partial = new EvidenceAccumulator(true, true);
+        partial.addValue(1, 2, 10);
+        partial.addValue(1, 2, 5);
+        partial.addValue(2, 3, 7);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+            out.writeObject(partial);
+        }
+        EvidenceAccumulator shipped;
+        try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(
+                new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+            shipped = (EvidenceAccumulator) in.readObject();
+        }
+        EvidenceAccumulator other = new EvidenceAccumulator(true, true);
+        other.addValue(1, 4, 1);
+        CellEvidence evidence = shipped.merge(other).toEvidence();
+        assertThat(evidence.topContributions()).containsExactly(16.0, 7.0);
+        assertThat(evidence.persons()).isEqualTo(2);
+        assertThat(evidence.facilities()).hasValue(3);
+        assertThat(evidence.median()).hasValue(6.0); // of 1, 5, 7, 10
+    }
+
+    @Test
     void computesEachStatistic() {
         EvidenceAccumulator accumulator = new EvidenceAccumulator(false, true);
         double[] values = {2, 4, 4, 4, 5, 5, 7, 9};

@@ -174,6 +174,33 @@ class SdcCheckCommandTest {
     }
 
     @Test
+    void magnitudeStatisticsOverRowsAndMinMaxRule() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("id,ward,days");
+        for (int i = 0; i < 12; i++) {
+            lines.add("p" + i + ",east," + (i + 1));
+        }
+        lines.add("p0,east,");
+        write("stay.csv", lines);
+        for (String aggregation : List.of("median", "std", "max")) {
+            Run run = run("--spec", spec("{\"csv\": \"stay.csv\", \"rows\": [\"ward\"], \"value\": \"days\", "
+                    + "\"aggregation\": \"" + aggregation + "\", \"personId\": \"id\"}").toString());
+            assertThat(run.err()).isEmpty();
+            JsonNode cell = run.json().get("cells").get(0);
+            assertThat(cell.get("persons").asLong()).isEqualTo(12);
+            switch (aggregation) {
+                case "median" -> assertThat(cell.get("value").asDouble()).isEqualTo(6.5);
+                case "std" -> assertThat(cell.get("value").asDouble())
+                        .isCloseTo(Math.sqrt(13.0), org.assertj.core.data.Offset.offset(1e-9));
+                default -> assertThat(cell.get("value").asDouble()).isEqualTo(12.0);
+            }
+            List<String> expected = aggregation.equals("max") ? List.of("missing", "min-max") : List.of("missing");
+            assertThat(texts(cell.get("rules"))).containsExactlyElementsOf(expected);
+            assertThat(run.json().get("status").asText()).isEqualTo(aggregation.equals("max") ? "FAIL" : "REVIEW");
+        }
+    }
+
+    @Test
     void formulaLabelsAreNeutralised() throws IOException {
         write("f.csv", List.of("group,n", "=HYPERLINK(\"x\"),1", "+1,2", "@SUM(A1),3", "-2,4", "plain,5"));
         Run run = run("--spec", spec("""
