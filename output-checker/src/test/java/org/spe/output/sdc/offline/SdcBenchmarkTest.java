@@ -17,6 +17,7 @@ class SdcBenchmarkTest {
         assertThat(figures).containsKeys("offlineTenMillionSeconds", "offlineCsvReadSeconds", "cells", "rows");
         assertThat(figures.get("rows")).isEqualTo(20_000L);
         assertThat((Integer) figures.get("cells")).isBetween(235, 1100);
-        assertThat((Double) figures.get("offlineTenMillionSeconds")).isPositive();
+        assertThat((Double) figures.get("offlineTenMillionSeconds")).isNotNegative();
+        assertThat(figures.get("status")).isIn("PASS", "REVIEW", "FAIL");
     }
 }
