@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
+import org.spe.core.SpeException;
 
 /**
  * Turns a checked table into the table that may be released.
@@ -28,8 +29,15 @@ import java.util.Set;
  * </ul>
  *
  * <p>Stateless and thread-safe.
+ *
+ * @see #MAX_HIDDEN_FOR_LP
  */
 public final class Mitigation {
+    /**
+     * The most hidden cells whose protection the attacker LP is asked to prove; the dense simplex
+     * grows quadratically, so larger suppression patterns are refused rather than left running.
+     */
+    public static final int MAX_HIDDEN_FOR_LP = 1_500;
     private Mitigation() {}
 
     /**
@@ -38,6 +46,8 @@ public final class Mitigation {
      * @param table the table as computed on the true data
      * @param check the result of {@link TableChecker#check} for that table
      * @param profile the profile the check used
+     * @throws SpeException with {@code INVALID_INPUT} when secondary suppression would need more than
+     *     {@link #MAX_HIDDEN_FOR_LP} hidden cells
      */
     public static ReleasedTable mitigate(SdcTable table, OutputCheck check, SdcProfile profile) {
         requireNonNull(table, "table is null");
@@ -129,6 +139,10 @@ public final class Mitigation {
                 continue;
             }
             ReleasedTable candidate = build(table, values, primary, hidden, relations, nonNegative);
+            if (!relations.isEmpty() && hidden.size() > MAX_HIDDEN_FOR_LP) {
+                throw SpeException.invalid("table %s needs %d suppressed cells, more than the %d whose protection can be "
+                        + "proved; split the table or coarsen its categories", table.name(), hidden.size(), MAX_HIDDEN_FOR_LP);
+            }
             Map<CellKey, Interval> intervals = AttackerProblem.intervals(candidate);
             List<CellKey> exposed = intervals.entrySet().stream()
                     .filter(e -> !protects(e.getValue(), values.get(e.getKey()), profile))

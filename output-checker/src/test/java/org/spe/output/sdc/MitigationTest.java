@@ -1,6 +1,7 @@
 package org.spe.output.sdc;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,6 +108,19 @@ class MitigationTest {
         Interval interval = AttackerProblem.intervals(released).get(CellKey.of(List.of("b0"), List.of()));
         assertThat(interval.lower()).isEqualTo(0.0, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(interval.upper()).isEqualTo(15.0, org.assertj.core.data.Offset.offset(1e-9));
+    }
+
+    @Test
+    void refusesSuppressionPatternsTooLargeToProve() {
+        int[][] counts = new int[40][45];
+        for (int[] row : counts) {
+            java.util.Arrays.fill(row, 3); // every cell fails the threshold
+        }
+        SdcTable table = Evidences.countTable("huge", counts);
+        OutputCheck check = TableChecker.check(table, DEFAULT);
+        assertThatThrownBy(() -> Mitigation.mitigate(table, check, DEFAULT))
+                .isInstanceOf(org.spe.core.SpeException.class)
+                .hasMessageContaining("more than the " + Mitigation.MAX_HIDDEN_FOR_LP);
     }
 
     @Test

@@ -24,6 +24,8 @@ import org.spe.output.sdc.TableCell;
  * local to the pass. Not thread-safe; blocking (reads the whole file).
  */
 public final class CsvTableBuilder {
+    /** The most interior cells a table may have; more usually means an identifier was used as a variable. */
+    public static final int MAX_CELLS = 100_000;
 
     /**
      * The table and each cell's persons (ints of this pass's dictionary, for differencing).
@@ -270,6 +272,12 @@ public final class CsvTableBuilder {
             if (columnLabels.isEmpty() && spec.columns().isEmpty()) {
                 columnKeys.put(List.of(), 0);
                 columnLabels.add(List.of());
+            }
+            long interior = (long) rowLabels.size() * columnLabels.size();
+            if (interior > MAX_CELLS) {
+                throw SpeException.invalid("table of %s would have %d cells (%d row labels × %d column labels), more than %d; "
+                        + "is a row or column variable an identifier?", fileName, interior, rowLabels.size(),
+                        columnLabels.size(), MAX_CELLS);
             }
             List<TableCell> tableCells = new ArrayList<>();
             Map<CellKey, RoaringBitmap> populations = new LinkedHashMap<>();

@@ -43,11 +43,15 @@ public final class SdcCheckCommand {
             out.flush();
             return 0;
         } catch (SpeException e) {
-            err.println("error: " + e.getMessage());
+            err.println("error: " + oneLine(e.getMessage()));
             return e.category() == ErrorCategory.INVALID_INPUT ? BAD_INPUT : INTERNAL_ERROR;
         } catch (JsonProcessingException | RuntimeException e) {
-            err.println("error: internal failure: " + e);
+            err.println("error: internal failure: " + oneLine(String.valueOf(e)));
             return INTERNAL_ERROR;
         }
+    }
+
+    private static String oneLine(String message) {
+        return message.replace('\r', ' ').replace('\n', ' ');
     }
 }

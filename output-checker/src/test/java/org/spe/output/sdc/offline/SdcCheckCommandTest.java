@@ -201,6 +201,20 @@ class SdcCheckCommandTest {
     }
 
     @Test
+    void identifierAsVariableIsRefused() throws IOException {
+        List<String> lines = new ArrayList<>();
+        lines.add("id,ward");
+        for (int i = 0; i < 400; i++) {
+            lines.add("p" + i + ",w" + i);
+        }
+        write("wide.csv", lines);
+        Run run = run("--spec", spec("{\"csv\": \"wide.csv\", \"rows\": [\"id\"], \"columns\": [\"ward\"], "
+                + "\"aggregation\": \"count\"}").toString());
+        assertThat(run.exitCode()).isEqualTo(SdcCheckCommand.BAD_INPUT);
+        assertThat(run.err()).contains("160000 cells").contains("identifier");
+    }
+
+    @Test
     void formulaLabelsAreNeutralised() throws IOException {
         write("f.csv", List.of("group,n", "=HYPERLINK(\"x\"),1", "+1,2", "@SUM(A1),3", "-2,4", "plain,5"));
         Run run = run("--spec", spec("""
