@@ -29,6 +29,7 @@ public final class Main {
             case "up" -> new CommandLine(new UpCommand()).execute(args.toArray(String[]::new));
             case "datagen" -> org.spe.workspace.data.DatagenCommand.run(args, out, err);
             case "bench" -> BenchCommand.run(args, out, err);
+            case "sdc" -> sdc(args, out, err);
             case "help", "--help", "-h" -> {
                 out.println(usage());
                 yield 0;
@@ -41,11 +42,20 @@ public final class Main {
         };
     }
 
+    private static int sdc(List<String> args, PrintStream out, PrintStream err) {
+        if (args.isEmpty() || !args.get(0).equals("check")) {
+            err.println("Usage: spe sdc check --spec FILE");
+            return 2;
+        }
+        return org.spe.output.sdc.offline.SdcCheckCommand.run(args.subList(1, args.size()), out, err);
+    }
+
     static String usage() {
         return String.join("\n",
                 "Usage: spe <command> [options]",
                 "  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform",
                 "  datagen --patients N --seed S --out DIR                    write a synthetic NDB/DPC/介護DB/がん登録-like Parquet lake",
+                "  sdc check --spec FILE                                      offline disclosure check of a table spec over a CSV (docs/sdc-report.md)",
                 "  bench <name> [size]                                        run a benchmark: " + String.join(", ", BenchCommand.NAMES),
                 "  test                                                       run every test (launcher only)",
                 "  help                                                       this text");
