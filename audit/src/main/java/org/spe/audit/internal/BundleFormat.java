@@ -1,0 +1,153 @@
+package org.spe.audit.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.OptionalLong;
+import org.spe.audit.SignedTreeHead;
+import org.spe.audit.VerificationResult;
+
+/**
+ * Writes and verifies audit bundles: a UTF-8 JSON-lines file whose first line is a header
+ * ({@code "format": "spe-audit-bundle/1"}, the purged prefix's size and compact range), then one
+ * {@code {"treeHead": …}} line per signed tree head (oldest first), then the canonical event lines
+ * in sequence order. Each event line is exactly the leaf data of its event. Stateless.
+ */
+public final class BundleFormat {
+    public static final String FORMAT = "spe-audit-bundle/1";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private BundleFormat() {}
+
+    /** Writes the header line. */
+    public static void writeHeader(OutputStream out, Instant exportedAt, byte[] publicKey, long treeSize, long purgedSize,
+            List<String> purgedFrontier) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("format", FORMAT);
+        header.put("exportedAt", exportedAt.toString());
+        header.put("publicKey", Base64.getEncoder().encodeToString(publicKey));
+        header.put("treeSize", treeSize);
+        header.put("purgedSize", purgedSize);
+        ArrayNode frontier = header.putArray("purgedFrontier");
+        purgedFrontier.forEach(frontier::add);
+        writeLine(out, header);
+    }
+
+    /** Writes one tree head line. */
+    public static void writeTreeHead(OutputStream out, SignedTreeHead head) throws IOException {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode node = line.putObject("treeHead");
+        node.put("treeSize", head.treeSize());
+        node.put("time", head.time().toString());
+        node.put("rootHash", Base64.getEncoder().encodeToString(head.rootHash()));
+        node.put("signature", Base64.getEncoder().encodeToString(head.signature()));
+        writeLine(out, line);
+    }
+
+    /** Writes one canonical event line. */
+    public static void writeEvent(OutputStream out, byte[] canonical) throws IOException {
+        out.write(canonical);
+        out.write('\n');
+    }
+
+    private static void writeLine(OutputStream out, JsonNode node) throws IOException {
+        out.write(JSON.writeValueAsBytes(node));
+        out.write('\n');
+    }
+
+    /**
+     * Verifies the bundle in {@code file} with only the raw Ed25519 {@code publicKey}: every
+     * event line's leaf hash, the sequence numbers, every tree head's signature and root.
+     * Reads the file once; memory stays constant beyond the tree heads.
+     */
+    public static VerificationResult verify(Path file, byte[] publicKey) throws IOException {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            LineReader reader = new LineReader(in);
+            byte[] line = reader.next();
+            if (line == null) {
+                return failure(1, "the bundle is empty");
+            }
+            JsonNode header;
+            try {
+                header = JSON.readTree(line);
+            } catch (IOException e) {
+                return failure(1, "the first line is not a bundle header");
+            }
+            if (!FORMAT.equals(header.path("format").asText())) {
+                return failure(1, "the first line is not a " + FORMAT + " header");
+            }
+            long purgedSize = header.path("purgedSize").asLong(0);
+            List<String> frontier = new ArrayList<>();
+            header.path("purgedFrontier").forEach(node -> frontier.add(node.asText()));
+            List<SignedTreeHead> heads = new ArrayList<>();
+            line = reader.next();
+            while (line != null && !EventCodec.isEventLine(line)) {
+                SignedTreeHead head;
+                try {
+                    JsonNode node = JSON.readTree(line).get("treeHead");
+                    head = new SignedTreeHead(node.get("treeSize").asLong(), Instant.parse(node.get("time").asText()),
+                            Base64.getDecoder().decode(node.get("rootHash").asText()),
+                            Base64.getDecoder().decode(node.get("signature").asText()));
+                } catch (IOException | RuntimeException e) {
+                    return failure(purgedSize + 1, "a tree head line cannot be read: " + e.getMessage());
+                }
+                heads.add(head);
+                line = reader.next();
+            }
+            StreamVerifier verifier;
+            try {
+                verifier = new StreamVerifier(publicKey, heads, purgedSize, frontier);
+            } catch (IllegalArgumentException e) {
+                return failure(purgedSize + 1, "the purged prefix summary is damaged: " + e.getMessage());
+            }
+            while (line != null && verifier.intact()) {
+                OptionalLong sequence = EventCodec.sequenceOf(line).map(OptionalLong::of).orElse(OptionalLong.empty());
+                if (sequence.isEmpty()) {
+                    return failure(verifier.expectedSequence(), "line for event " + verifier.expectedSequence() + " is not a canonical event line");
+                }
+                verifier.accept(sequence.getAsLong(), line, null);
+                line = reader.next();
+            }
+            return verifier.finish();
+        }
+    }
+
+    private static VerificationResult failure(long sequence, String message) {
+        return new VerificationResult(0, 0, OptionalLong.of(sequence), message);
+    }
+
+    /** Splits a stream on '\n' into byte arrays, without decoding. */
+    private static final class LineReader {
+        private final InputStream in;
+        private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(512);
+
+        LineReader(InputStream in) {
+            this.in = in;
+        }
+
+        byte[] next() throws IOException {
+            buffer.reset();
+            int b = in.read();
+            if (b < 0) {
+                return null;
+            }
+            while (b >= 0 && b != '\n') {
+                buffer.write(b);
+                b = in.read();
+            }
+            return buffer.toByteArray();
+        }
+    }
+}
