@@ -22,8 +22,9 @@ import org.spe.audit.VerificationResult;
 /**
  * Writes and verifies audit bundles: a UTF-8 JSON-lines file whose first line is a header
  * ({@code "format": "spe-audit-bundle/1"}, the purged prefix's size and compact range), then one
- * {@code {"treeHead": …}} line per signed tree head (oldest first), then the canonical event lines
- * in sequence order. Each event line is exactly the leaf data of its event. Stateless.
+ * {@code {"treeHead": …}} line per signed tree head (oldest first), then the events in sequence
+ * order in groups of up to 1000: a {@code {"leafHashes": …}} line followed by the canonical event
+ * lines. Each event line is exactly the leaf data of its event. Stateless.
  */
 public final class BundleFormat {
     public static final String FORMAT = "spe-audit-bundle/1";
@@ -56,10 +57,31 @@ public final class BundleFormat {
         writeLine(out, line);
     }
 
-    /** Writes one canonical event line. */
-    public static void writeEvent(OutputStream out, byte[] canonical) throws IOException {
-        out.write(canonical);
-        out.write('\n');
+    /** Events per leaf-hash line. */
+    public static final int LEAF_HASH_GROUP = 1000;
+
+    /**
+     * Writes a group of consecutive events starting at {@code firstSequence}: one
+     * {@code {"leafHashes": {"from": s, "hashes": [base64…]}}} line, then each canonical event line.
+     * The leaf hashes let a verifier name the exact event whose content was changed; the tree
+     * heads prove them.
+     */
+    public static void writeEvents(OutputStream out, long firstSequence, List<byte[]> canonicals) throws IOException {
+        if (canonicals.isEmpty()) {
+            return;
+        }
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode group = line.putObject("leafHashes");
+        group.put("from", firstSequence);
+        ArrayNode hashes = group.putArray("hashes");
+        for (byte[] canonical : canonicals) {
+            hashes.add(Base64.getEncoder().encodeToString(org.spe.audit.TreeHashes.leafHash(canonical)));
+        }
+        writeLine(out, line);
+        for (byte[] canonical : canonicals) {
+            out.write(canonical);
+            out.write('\n');
+        }
     }
 
     private static void writeLine(OutputStream out, JsonNode node) throws IOException {
@@ -93,7 +115,7 @@ public final class BundleFormat {
             header.path("purgedFrontier").forEach(node -> frontier.add(node.asText()));
             List<SignedTreeHead> heads = new ArrayList<>();
             line = reader.next();
-            while (line != null && !EventCodec.isEventLine(line)) {
+            while (line != null && !EventCodec.isEventLine(line) && !isLeafHashLine(line)) {
                 SignedTreeHead head;
                 try {
                     JsonNode node = JSON.readTree(line).get("treeHead");
@@ -112,16 +134,37 @@ public final class BundleFormat {
             } catch (IllegalArgumentException e) {
                 return failure(purgedSize + 1, "the purged prefix summary is damaged: " + e.getMessage());
             }
+            java.util.Map<Long, byte[]> expectedLeaves = new java.util.HashMap<>();
             while (line != null && verifier.intact()) {
+                if (isLeafHashLine(line)) {
+                    expectedLeaves.clear();
+                    try {
+                        JsonNode group = JSON.readTree(line).get("leafHashes");
+                        long from = group.get("from").asLong();
+                        for (JsonNode hash : group.get("hashes")) {
+                            expectedLeaves.put(from++, Base64.getDecoder().decode(hash.asText()));
+                        }
+                    } catch (IOException | RuntimeException e) {
+                        return failure(verifier.expectedSequence(), "a leaf-hash line cannot be read: " + e.getMessage());
+                    }
+                    line = reader.next();
+                    continue;
+                }
                 OptionalLong sequence = EventCodec.sequenceOf(line).map(OptionalLong::of).orElse(OptionalLong.empty());
                 if (sequence.isEmpty()) {
                     return failure(verifier.expectedSequence(), "line for event " + verifier.expectedSequence() + " is not a canonical event line");
                 }
-                verifier.accept(sequence.getAsLong(), line, null);
+                verifier.accept(sequence.getAsLong(), line, expectedLeaves.get(sequence.getAsLong()));
                 line = reader.next();
             }
             return verifier.finish();
         }
+    }
+
+    private static final byte[] LEAF_HASH_PREFIX = "{\"leafHashes\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean isLeafHashLine(byte[] line) {
+        return line.length > LEAF_HASH_PREFIX.length && java.util.Arrays.equals(line, 0, LEAF_HASH_PREFIX.length, LEAF_HASH_PREFIX, 0, LEAF_HASH_PREFIX.length);
     }
 
     private static VerificationResult failure(long sequence, String message) {

@@ -479,7 +479,9 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     }
 
     private static SignedTreeHead treeHead(ResultSet rows) throws SQLException {
-        return new SignedTreeHead(rows.getLong(1), rows.getObject(2, OffsetDateTime.class).toInstant(), rows.getBytes(3), rows.getBytes(4));
+        // Signed times have millisecond precision; a stored time altered below that is caught by the signature check.
+        Instant time = Instant.ofEpochMilli(rows.getObject(2, OffsetDateTime.class).toInstant().toEpochMilli());
+        return new SignedTreeHead(rows.getLong(1), time, rows.getBytes(3), rows.getBytes(4));
     }
 
     @Override
@@ -729,7 +731,12 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     public static VerificationResult verifyStorage(DataSource dataSource, byte[] publicKey) {
         requireNonNull(dataSource, "dataSource is null");
         requireNonNull(publicKey, "publicKey is null");
-        List<SignedTreeHead> heads = readTreeHeads(dataSource, Long.MAX_VALUE);
+        List<SignedTreeHead> heads;
+        try {
+            heads = readTreeHeads(dataSource, Long.MAX_VALUE);
+        } catch (IllegalArgumentException e) {
+            return new VerificationResult(0, 0, OptionalLong.of(1), "a stored tree head is malformed: " + e.getMessage());
+        }
         CompactRange prefix = new CompactRange();
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement("SELECT seq, leaf_hash FROM audit.purged_leaf ORDER BY seq")) {

@@ -207,14 +207,17 @@ public abstract class TreeBackedAuditLog implements AuditLog {
                 for (SignedTreeHead stored : treeHeads(head.treeSize())) {
                     BundleFormat.writeTreeHead(out, stored);
                 }
+                List<byte[]> group = new java.util.ArrayList<>(BundleFormat.LEAF_HASH_GROUP);
                 forEachCanonical(purged + 1, head.treeSize(), canonical -> {
-                    try {
-                        BundleFormat.writeEvent(out, canonical);
-                        count[0]++;
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    group.add(canonical);
+                    if (group.size() == BundleFormat.LEAF_HASH_GROUP) {
+                        writeGroup(out, purged + 1 + count[0], group);
+                        count[0] += group.size();
+                        group.clear();
                     }
                 });
+                writeGroup(out, purged + 1 + count[0], group);
+                count[0] += group.size();
             }
         } catch (IOException | java.io.UncheckedIOException e) {
             throw new RetriableException("Cannot write audit bundle " + file + ": " + e.getMessage(), e);
@@ -229,6 +232,14 @@ public abstract class TreeBackedAuditLog implements AuditLog {
                 .build());
         log.info("Exported {} audit events (tree size {}) to {}", count[0], head.treeSize(), file);
         return new BundleReceipt(file, head, count[0], digest);
+    }
+
+    private static void writeGroup(OutputStream out, long firstSequence, List<byte[]> group) {
+        try {
+            BundleFormat.writeEvents(out, firstSequence, group);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @Override
