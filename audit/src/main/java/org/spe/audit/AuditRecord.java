@@ -26,6 +26,7 @@ public record AuditRecord(
         AuditOutcome outcome,
         Optional<String> reason,
         Map<String, Object> details) {
+    private static final java.util.regex.Pattern ACTION_PATTERN = java.util.regex.Pattern.compile("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+");
 
     public AuditRecord {
         requireNonNull(actor, "actor is null");
@@ -38,7 +39,7 @@ public record AuditRecord(
         requireNonNull(outcome, "outcome is null");
         requireNonNull(reason, "reason is null");
         requireNonNull(details, "details is null");
-        if (!action.matches("[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+")) {
+        if (!ACTION_PATTERN.matcher(action).matches()) {
             throw new IllegalArgumentException("action must be dotted lower-case words like auth.login: " + action);
         }
         AuditActor.checkLength("action", action);

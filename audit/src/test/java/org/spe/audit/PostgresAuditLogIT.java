@@ -57,6 +57,22 @@ class PostgresAuditLogIT {
     }
 
     @Test
+    void storedEventsReencodeExactlyWhateverTheirCharactersAndTimes() {
+        auditLog.close();
+        for (String time : List.of("2026-01-01T00:00:00Z", "2026-01-01T00:00:00.120Z", "2026-01-01T00:00:00.000001Z")) {
+            auditLog = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults(), Clock.fixed(java.time.Instant.parse(time), java.time.ZoneOffset.UTC));
+            auditLog.append(AuditRecord.builder(new AuditActor("u\\ser\u0001", "R\"OLE", "s\ts", "::1"), AuditActions.NOTEBOOK_EXECUTE)
+                    .object("cell", "line1\nline2\r\n").reason("bell\u0007 and \\N and \\x41 and 日本語")
+                    .detail("code", "print('\\t')\n\tx = \"é\"").detail("weird key\n", List.of("\u001f", 1.5, -7)).build());
+            assertThat(auditLog.verify().intact()).as(time).isTrue();
+            auditLog.close();
+        }
+        auditLog = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults(), Clock.systemUTC());
+        assertThat(auditLog.verify().summary()).isEqualTo("OK 3 events");
+        assertThat(auditLog.event(2).orElseThrow().time()).isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00.120Z"));
+    }
+
+    @Test
     void concurrentAppendsAreBatchedWithoutGapsOrDuplicates() {
         List<CompletableFuture<AuditEvent>> futures = new ArrayList<>();
         for (int i = 0; i < 5_000; i++) {

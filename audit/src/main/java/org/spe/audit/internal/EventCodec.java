@@ -84,9 +84,32 @@ public final class EventCodec {
     public static byte[] encode(long sequence, String time, String userId, String role, String sessionId, String sourceAddress,
             String action, String objectType, String objectId, String permitId, String workspaceId, String datasetId,
             String outcome, String reason, String detailsJson) {
+        byte[] head = encodeHead(sequence, time);
+        byte[] tail = encodeTail(userId, role, sessionId, sourceAddress, action, objectType, objectId, permitId, workspaceId,
+                datasetId, outcome, reason, detailsJson);
+        byte[] canonical = java.util.Arrays.copyOf(head, head.length + tail.length);
+        System.arraycopy(tail, 0, canonical, head.length, tail.length);
+        return canonical;
+    }
+
+    /** The start of a canonical line: {@code {"seq":N,"time":"T"}, in ASCII. */
+    public static byte[] encodeHead(long sequence, String time) {
+        return ("{\"seq\":" + sequence + ",\"time\":\"" + time + "\"").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The rest of a canonical line after its head, from the record's values. */
+    public static byte[] encodeTail(AuditRecord record, String detailsJson) {
+        AuditActor actor = record.actor();
+        return encodeTail(actor.userId(), actor.role(), actor.sessionId(), actor.sourceAddress(), record.action(),
+                record.objectType(), record.objectId(), record.permitId().orElse(null), record.workspaceId().orElse(null),
+                record.datasetId().orElse(null), record.outcome().name(), record.reason().orElse(null), detailsJson);
+    }
+
+    /** The rest of a canonical line after its head: every field from userId on, and the closing brace. */
+    public static byte[] encodeTail(String userId, String role, String sessionId, String sourceAddress, String action,
+            String objectType, String objectId, String permitId, String workspaceId, String datasetId, String outcome,
+            String reason, String detailsJson) {
         StringBuilder text = new StringBuilder(256 + (detailsJson == null ? 4 : detailsJson.length()));
-        text.append("{\"seq\":").append(sequence);
-        field(text, "time", time);
         field(text, "userId", userId);
         field(text, "role", role);
         field(text, "sessionId", sessionId);

@@ -69,10 +69,11 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     private static final HexFormat HEX = HexFormat.of();
 
     /** A queued request for the writer: an append, or a request to sequence the outbox now. */
-    private record Pending(AuditRecord record, CompletableFuture<AuditEvent> appended, CompletableFuture<Void> flushed) {}
+    private record Pending(AuditRecord record, byte[] canonicalTail, byte[] copyTail, CompletableFuture<AuditEvent> appended,
+            CompletableFuture<Void> flushed) {}
 
     /** A record ready to be written with its sequence number and time. */
-    private record Sequenced(long sequence, Instant time, AuditRecord record, String detailsJson, byte[] leafHash, Pending pending) {}
+    private record Sequenced(long sequence, Instant time, AuditRecord record, byte[] copyTail, byte[] leafHash, Pending pending) {}
 
     private final DataSource dataSource;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>(500_000);
@@ -84,6 +85,7 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     private Instant lastTime = Instant.EPOCH;
     private long lastOutboxPoll;
     private long lastSignMillis;
+    private final java.security.MessageDigest writerDigest = TreeHashes.newDigest();
 
     private PostgresAuditLog(DataSource dataSource, Clock clock, AuditLogSettings settings, Ed25519KeyPair key) {
         super(clock, settings, key);
@@ -175,7 +177,9 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     public CompletableFuture<AuditEvent> appendAsync(AuditRecord record) {
         requireNonNull(record, "record is null");
         CompletableFuture<AuditEvent> future = new CompletableFuture<>();
-        enqueue(new Pending(record, future, null));
+        // Encoding happens here, on the caller's thread, so the single writer only hashes and copies.
+        String details = EventCodec.detailsJson(record.details());
+        enqueue(new Pending(record, EventCodec.encodeTail(record, details), copyTail(record, details), future, null));
         return future;
     }
 
@@ -208,7 +212,7 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     @Override
     public void sequencePending() {
         CompletableFuture<Void> flushed = new CompletableFuture<>();
-        enqueue(new Pending(null, null, flushed));
+        enqueue(new Pending(null, null, null, null, flushed));
         try {
             flushed.join();
         } catch (CompletionException e) {
@@ -309,6 +313,7 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
             time = now;
         }
         boolean outboxHasMore = false;
+        java.security.MessageDigest digest = writerDigest;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -323,20 +328,21 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
                                 Instant created = rows.getObject(2, OffsetDateTime.class).toInstant();
                                 String details = rows.getString(15);
                                 AuditRecord record = recordFrom(rows, 3, details);
-                                byte[] leaf = TreeHashes.leafHash(EventCodec.encode(sequence, created, record, details));
-                                sequenced.add(new Sequenced(sequence++, created, record, details, leaf, null));
+                                byte[] leaf = leafHash(digest, EventCodec.encodeHead(sequence, EventCodec.formatTime(created)),
+                                        EventCodec.encodeTail(record, details));
+                                sequenced.add(new Sequenced(sequence++, created, record, copyTail(record, details), leaf, null));
                             }
                         }
                     }
                     outboxHasMore = outboxIds.size() == settings.maxBatch();
                 }
+                String timeText = EventCodec.formatTime(time);
                 for (Pending pending : batch) {
                     if (pending.record() == null) {
                         continue;
                     }
-                    String details = EventCodec.detailsJson(pending.record().details());
-                    byte[] leaf = TreeHashes.leafHash(EventCodec.encode(sequence, time, pending.record(), details));
-                    sequenced.add(new Sequenced(sequence++, time, pending.record(), details, leaf, pending));
+                    byte[] leaf = leafHash(digest, EventCodec.encodeHead(sequence, timeText), pending.canonicalTail());
+                    sequenced.add(new Sequenced(sequence++, time, pending.record(), pending.copyTail(), leaf, pending));
                 }
                 if (sequenced.isEmpty()) {
                     connection.rollback();
@@ -390,30 +396,60 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
         }
     }
 
+    private static byte[] leafHash(java.security.MessageDigest digest, byte[] head, byte[] tail) {
+        digest.update((byte) 0);
+        digest.update(head);
+        digest.update(tail);
+        return digest.digest();
+    }
+
+    /** The COPY text-format columns after seq and time: a tab, the 13 record columns, a tab (leaf hash follows). */
+    private static byte[] copyTail(AuditRecord record, String detailsJson) {
+        StringBuilder line = new StringBuilder(256 + detailsJson.length());
+        AuditActor actor = record.actor();
+        copyField(line, actor.userId());
+        copyField(line, actor.role());
+        copyField(line, actor.sessionId());
+        copyField(line, actor.sourceAddress());
+        copyField(line, record.action());
+        copyField(line, record.objectType());
+        copyField(line, record.objectId());
+        copyField(line, record.permitId().orElse(null));
+        copyField(line, record.workspaceId().orElse(null));
+        copyField(line, record.datasetId().orElse(null));
+        copyField(line, record.outcome().name());
+        copyField(line, record.reason().orElse(null));
+        copyField(line, detailsJson);
+        line.append('\t');
+        return line.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+
     private static void copyEvents(Connection connection, List<Sequenced> events) throws SQLException {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 400);
-        StringBuilder line = new StringBuilder(512);
+        byte[] time = null;
+        Instant timeOf = null;
+        byte[] hex = new byte[3 + 64 + 1];
+        hex[0] = '\\';
+        hex[1] = '\\';
+        hex[2] = 'x';
+        hex[hex.length - 1] = '\n';
         for (Sequenced event : events) {
-            line.setLength(0);
-            AuditRecord record = event.record();
-            AuditActor actor = record.actor();
-            line.append(event.sequence()).append('\t').append(EventCodec.formatTime(event.time()));
-            copyField(line, actor.userId());
-            copyField(line, actor.role());
-            copyField(line, actor.sessionId());
-            copyField(line, actor.sourceAddress());
-            copyField(line, record.action());
-            copyField(line, record.objectType());
-            copyField(line, record.objectId());
-            copyField(line, record.permitId().orElse(null));
-            copyField(line, record.workspaceId().orElse(null));
-            copyField(line, record.datasetId().orElse(null));
-            copyField(line, record.outcome().name());
-            copyField(line, record.reason().orElse(null));
-            copyField(line, event.detailsJson());
-            line.append("\t\\\\x").append(HEX.formatHex(event.leafHash())).append('\n');
-            byte[] bytes = line.toString().getBytes(StandardCharsets.UTF_8);
-            buffer.write(bytes, 0, bytes.length);
+            if (!event.time().equals(timeOf)) {
+                timeOf = event.time();
+                time = ("\t" + EventCodec.formatTime(timeOf)).getBytes(StandardCharsets.US_ASCII);
+            }
+            byte[] sequence = Long.toString(event.sequence()).getBytes(StandardCharsets.US_ASCII);
+            buffer.write(sequence, 0, sequence.length);
+            buffer.write(time, 0, time.length);
+            buffer.write(event.copyTail(), 0, event.copyTail().length);
+            byte[] leaf = event.leafHash();
+            for (int i = 0; i < leaf.length; i++) {
+                hex[3 + 2 * i] = HEX_DIGITS[(leaf[i] >> 4) & 15];
+                hex[4 + 2 * i] = HEX_DIGITS[leaf[i] & 15];
+            }
+            buffer.write(hex, 0, hex.length);
         }
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
@@ -662,10 +698,14 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
 
     @Override
     protected void forEachCanonical(long fromSequence, long toSequence, Consumer<byte[]> consumer) {
-        streamEvents(dataSource, fromSequence, toSequence, (sequence, canonical, leafHash) -> {
-            consumer.accept(canonical);
-            return true;
-        });
+        try {
+            StoredEventReader.stream(dataSource, fromSequence, toSequence, (sequence, canonical, length, leafHash) -> {
+                consumer.accept(java.util.Arrays.copyOf(canonical, length));
+                return true;
+            });
+        } catch (SQLException e) {
+            throw new RetriableException("Cannot read the audit log: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -718,12 +758,6 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
         return verifyStorage(dataSource, publicKey());
     }
 
-    /** Receives one stored event; returns whether to go on. */
-    @FunctionalInterface
-    interface EventSink {
-        boolean accept(long sequence, byte[] canonical, byte[] storedLeafHash);
-    }
-
     /**
      * Recomputes every leaf hash, root and signature stored in the {@code audit} schema reachable
      * through {@code dataSource}, with the raw Ed25519 {@code publicKey}; needs no running log.
@@ -756,34 +790,16 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
             throw new RetriableException("Cannot read the audit log: " + e.getMessage(), e);
         }
         StreamVerifier verifier = new StreamVerifier(publicKey, heads, prefix.size(), prefix.frontier());
-        streamEvents(dataSource, prefix.size() + 1, Long.MAX_VALUE, verifier::accept);
-        return verifier.finish();
-    }
-
-    private static void streamEvents(DataSource dataSource, long fromSequence, long toSequence, EventSink sink) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("SELECT " + EVENT_COLUMNS
-                        + " FROM audit.event WHERE seq >= ? AND seq <= ? ORDER BY seq")) {
-            connection.setAutoCommit(false);
-            statement.setFetchSize(20_000);
-            statement.setLong(1, fromSequence);
-            statement.setLong(2, toSequence);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    long sequence = rows.getLong(1);
-                    Timestamp time = rows.getTimestamp(2);
-                    byte[] canonical = EventCodec.encode(sequence, EventCodec.formatTime(time.toInstant()), rows.getString(3),
-                            rows.getString(4), rows.getString(5), rows.getString(6), rows.getString(7), rows.getString(8),
-                            rows.getString(9), rows.getString(10), rows.getString(11), rows.getString(12), rows.getString(13),
-                            rows.getString(14), rows.getString(15));
-                    if (!sink.accept(sequence, canonical, rows.getBytes(16))) {
-                        break;
-                    }
-                }
-            }
-            connection.commit();
+        java.security.MessageDigest digest = TreeHashes.newDigest();
+        try {
+            StoredEventReader.stream(dataSource, prefix.size() + 1, Long.MAX_VALUE, (sequence, canonical, length, leafHash) -> {
+                digest.update((byte) 0);
+                digest.update(canonical, 0, length);
+                return verifier.acceptLeaf(sequence, digest.digest(), leafHash);
+            });
         } catch (SQLException e) {
             throw new RetriableException("Cannot read the audit log: " + e.getMessage(), e);
         }
+        return verifier.finish();
     }
 }

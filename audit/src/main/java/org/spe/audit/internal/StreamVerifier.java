@@ -65,6 +65,11 @@ public final class StreamVerifier {
      * Returns whether verification may go on.
      */
     public boolean accept(long sequence, byte[] canonical, byte[] storedLeafHash) {
+        return acceptLeaf(sequence, TreeHashes.leafHash(canonical), storedLeafHash);
+    }
+
+    /** Like {@link #accept} with the leaf hash already computed from the canonical bytes. */
+    public boolean acceptLeaf(long sequence, byte[] leaf, byte[] storedLeafHash) {
         if (!intact()) {
             return false;
         }
@@ -74,7 +79,6 @@ public final class StreamVerifier {
                     ? "event " + expected + " is missing (next present is " + sequence + ")"
                     : "event " + sequence + " appears out of order where " + expected + " was expected");
         }
-        byte[] leaf = TreeHashes.leafHash(canonical);
         if (storedLeafHash != null && !Arrays.equals(leaf, storedLeafHash)) {
             return fail(sequence, "event content does not match its stored leaf hash");
         }

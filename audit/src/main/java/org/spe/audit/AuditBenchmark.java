@@ -1,0 +1,206 @@
+package org.spe.audit;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicReference;
+import org.spe.core.bench.BenchReport;
+import org.spe.core.db.Database;
+import org.spe.core.secrets.InMemorySecretStore;
+
+/**
+ * {@code spe bench audit}: starts a private embedded PostgreSQL in a temporary directory, appends
+ * a million events as fast as durable group commit allows (each acknowledged only after its
+ * transaction committed), verifies the whole log from storage, measures inclusion and
+ * consistency proofs and a few auditor searches on the million-event tree, and writes
+ * {@code bench-results/audit.json}. Blocks for about a minute; deletes its directory at the end.
+ */
+public final class AuditBenchmark {
+    private static final int DEFAULT_EVENTS = 1_000_000;
+    private static final int IN_FLIGHT = 40_000;
+    private static final int PRODUCERS = 4;
+
+    private AuditBenchmark() {}
+
+    /** Runs the benchmark with a million events; returns the figures written. */
+    public static Map<String, Object> run(PrintStream out) {
+        return run(out, DEFAULT_EVENTS);
+    }
+
+    /** Runs the benchmark with {@code events} events; returns the figures written. */
+    public static Map<String, Object> run(PrintStream out, int events) {
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("spe-bench-audit");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        try (Database database = Database.embedded(directory.resolve("pg"))) {
+            AuditLog auditLog = AuditLogs.postgres(database, new InMemorySecretStore(), AuditLogSettings.defaults(), Clock.systemUTC());
+            // Warm up the JIT and the connection pool, outside the measurement.
+            appendBurst(auditLog, 20_000);
+            long warm = auditLog.size();
+
+            long start = System.nanoTime();
+            appendBurst(auditLog, events);
+            double appendSeconds = (System.nanoTime() - start) / 1e9;
+            long total = auditLog.size();
+            figures.put("events", total);
+            figures.put("appendPerSecond", Math.round(events / appendSeconds));
+            figures.put("appendSeconds", round(appendSeconds, 2));
+            out.printf("appended %d events in %.2f s (after %d warm-up events)%n", events, appendSeconds, warm);
+
+            SignedTreeHead head = auditLog.latestTreeHead();
+            start = System.nanoTime();
+            VerificationResult result = AuditLogs.verifyStorage(database, auditLog.publicKey());
+            double verifySeconds = (System.nanoTime() - start) / 1e9;
+            if (!result.intact()) {
+                throw new IllegalStateException("benchmark log does not verify: " + result.summary());
+            }
+            figures.put("verifiedEvents", result.eventCount());
+            figures.put("verifyMillionSeconds", round(verifySeconds * 1_000_000.0 / result.eventCount(), 3));
+            figures.put("verifySeconds", round(verifySeconds, 3));
+
+            Random random = new Random(42);
+            int proofs = 20_000;
+            long proofBytes = 0;
+            for (int i = 0; i < 2_000; i++) {
+                auditLog.inclusionProof(1 + random.nextInt((int) head.treeSize()), head.treeSize());
+            }
+            start = System.nanoTime();
+            for (int i = 0; i < proofs; i++) {
+                InclusionProof proof = auditLog.inclusionProof(1 + random.nextInt((int) head.treeSize()), head.treeSize());
+                proofBytes = Math.max(proofBytes, proof.sizeBytes());
+            }
+            figures.put("proofMillionMicros", round((System.nanoTime() - start) / 1e3 / proofs, 2));
+            figures.put("proofMillionBytes", proofBytes);
+            start = System.nanoTime();
+            int verified = 0;
+            for (int i = 0; i < proofs; i++) {
+                if (auditLog.inclusionProof(1 + random.nextInt((int) head.treeSize()), head.treeSize()).verify(head.rootHash())) {
+                    verified++;
+                }
+            }
+            figures.put("proofVerifyMicros", round((System.nanoTime() - start) / 1e3 / proofs, 2));
+            if (verified != proofs) {
+                throw new IllegalStateException("an inclusion proof did not verify");
+            }
+            start = System.nanoTime();
+            ConsistencyProof consistency = auditLog.consistencyProof(head.treeSize() / 3, head.treeSize());
+            figures.put("consistencyProofMicros", round((System.nanoTime() - start) / 1e3, 2));
+            figures.put("consistencyProofBytes", consistency.path().size() * TreeHashes.HASH_LENGTH);
+
+            searchFigures(auditLog, figures);
+            auditLog.close();
+        } finally {
+            deleteQuietly(directory);
+        }
+        BenchReport.write("audit", figures, out);
+        return figures;
+    }
+
+    private static void searchFigures(AuditLog auditLog, Map<String, Object> figures) {
+        AuditQuery byUser = AuditQuery.builder().user("user-17").pageSize(100).newestFirst(true).build();
+        AuditQuery byPermitAndOutcome = AuditQuery.builder().permit("P-3").outcome(AuditOutcome.DENIED).pageSize(100).build();
+        AuditQuery byWorkspaceAndAction = AuditQuery.builder().workspace("W-5").action(AuditActions.DATA_EXTRACT).pageSize(100).build();
+        for (int i = 0; i < 20; i++) {
+            auditLog.search(byUser);
+            auditLog.search(byPermitAndOutcome);
+            auditLog.search(byWorkspaceAndAction);
+        }
+        figures.put("searchByUserMillis", timeSearch(auditLog, byUser));
+        figures.put("searchByPermitDeniedMillis", timeSearch(auditLog, byPermitAndOutcome));
+        figures.put("searchByWorkspaceActionMillis", timeSearch(auditLog, byWorkspaceAndAction));
+    }
+
+    private static double timeSearch(AuditLog auditLog, AuditQuery query) {
+        int runs = 50;
+        long start = System.nanoTime();
+        for (int i = 0; i < runs; i++) {
+            auditLog.search(query);
+        }
+        return round((System.nanoTime() - start) / 1e6 / runs, 2);
+    }
+
+    /** Appends {@code count} varied events from several producers, at most {@link #IN_FLIGHT} unacknowledged. */
+    private static void appendBurst(AuditLog auditLog, int count) {
+        Semaphore window = new Semaphore(IN_FLIGHT);
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread[] producers = new Thread[PRODUCERS];
+        for (int p = 0; p < PRODUCERS; p++) {
+            int producer = p;
+            producers[p] = new Thread(() -> {
+                Random random = new Random(producer);
+                for (int i = producer; i < count && failure.get() == null; i += PRODUCERS) {
+                    window.acquireUninterruptibly();
+                    CompletableFuture<AuditEvent> future = auditLog.appendAsync(sampleRecord(random, i));
+                    future.whenComplete((event, error) -> {
+                        if (error != null) {
+                            failure.compareAndSet(null, error);
+                        }
+                        window.release();
+                    });
+                }
+            }, "bench-producer-" + p);
+            producers[p].start();
+        }
+        for (Thread producer : producers) {
+            try {
+                producer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted", e);
+            }
+        }
+        window.acquireUninterruptibly(IN_FLIGHT);
+        if (failure.get() != null) {
+            throw new IllegalStateException("append failed: " + failure.get().getMessage(), failure.get());
+        }
+    }
+
+    private static final String[] ACTIONS = {AuditActions.SQL_EXECUTE, AuditActions.NOTEBOOK_EXECUTE, AuditActions.FILE_WRITE,
+        AuditActions.DATA_EXTRACT, AuditActions.AUTH_LOGIN, AuditActions.WORKSPACE_OPEN, AuditActions.RELEASE_REQUEST};
+
+    static AuditRecord sampleRecord(Random random, int index) {
+        int user = random.nextInt(200);
+        int permit = user % 20;
+        AuditActor actor = new AuditActor("user-" + user, "RESEARCHER", "session-" + (index / 50), "10.1." + (user / 250) + "." + (user % 250));
+        String action = ACTIONS[random.nextInt(ACTIONS.length)];
+        AuditRecord.Builder builder = AuditRecord.builder(actor, action)
+                .object("workspace", "W-" + permit)
+                .permit("P-" + permit)
+                .workspace("W-" + permit)
+                .dataset(random.nextBoolean() ? "ndb-claims" : "dpc-discharges")
+                .outcome(random.nextInt(50) == 0 ? AuditOutcome.DENIED : AuditOutcome.SUCCESS)
+                .detail("statement", "SELECT age_band, sex, count(*) FROM claims WHERE year = " + (2015 + index % 10) + " GROUP BY 1, 2")
+                .detail("rows", random.nextInt(100_000));
+        return builder.build();
+    }
+
+    private static double round(double value, int digits) {
+        double scale = Math.pow(10, digits);
+        return Math.round(value * scale) / scale;
+    }
+
+    private static void deleteQuietly(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temporary directory left behind is harmless.
+        }
+    }
+
+    /** Runs the benchmark from a shell: {@code java -cp … org.spe.audit.AuditBenchmark [events]}. */
+    public static void main(String[] arguments) {
+        run(System.out, arguments.length > 0 ? Integer.parseInt(arguments[0]) : DEFAULT_EVENTS);
+    }
+}
