@@ -227,6 +227,46 @@ class PostgresAuditLogIT {
     }
 
     @Test
+    void retentionPurgesOnlyExportedEventsAndTheLogStillVerifies() throws Exception {
+        auditLog.close();
+        MutableClock clock = new MutableClock(java.time.Instant.parse("2024-03-01T00:00:00Z"));
+        auditLog = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults(), clock);
+        for (int i = 0; i < 6; i++) {
+            auditLog.append(AuditRecord.builder(ALICE, AuditActions.SQL_EXECUTE).object("query", "old-" + i).build());
+        }
+        clock.advance(Duration.ofDays(366));
+        auditLog.append(AuditRecord.builder(ALICE, AuditActions.SQL_EXECUTE).object("query", "new").build());
+        assertThatThrownBy(() -> auditLog.purgeExpired(AuditActor.system())).hasMessageContaining("export the log first");
+
+        java.nio.file.Path bundle = java.nio.file.Files.createTempFile("audit", ".jsonl");
+        auditLog.exportBundle(bundle, AuditActor.system());
+        assertThat(auditLog.purgeExpired(AuditActor.system())).isEqualTo(new PurgeResult(6, 6));
+
+        assertThat(auditLog.event(6)).isEmpty();
+        assertThat(auditLog.event(7)).isPresent();
+        assertThat(auditLog.verify().summary()).isEqualTo("OK 3 events");
+        java.nio.file.Path afterPurge = java.nio.file.Files.createTempFile("audit", ".jsonl");
+        auditLog.exportBundle(afterPurge, AuditActor.system());
+        assertThat(org.spe.audit.internal.BundleFormat.verify(afterPurge, auditLog.publicKey()).summary()).isEqualTo("OK 3 events");
+        auditLog.close();
+        auditLog = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults(), clock);
+        assertThat(auditLog.size()).isEqualTo(10);
+        assertThat(auditLog.verify().summary()).isEqualTo("OK 4 events");
+        java.nio.file.Files.delete(bundle);
+        java.nio.file.Files.delete(afterPurge);
+    }
+
+    @Test
+    void alertsAreStoredOnceAndListed() {
+        AuditAlert alert = new AuditAlert("LARGE_EXTRACT", "user:alice", java.time.Instant.parse("2026-11-22T00:00:00Z"),
+                java.time.Instant.parse("2026-11-23T00:00:00Z"), 1, 3, 3, "big", java.time.Instant.parse("2026-11-23T00:05:00Z"));
+        assertThat(auditLog.recordAlerts(List.of(alert))).containsExactly(alert);
+        assertThat(auditLog.recordAlerts(List.of(alert))).isEmpty();
+        assertThat(auditLog.alerts(java.time.Instant.parse("2026-11-23T00:00:00Z"), java.time.Instant.parse("2026-11-24T00:00:00Z")))
+                .containsExactly(alert);
+    }
+
+    @Test
     void treeHeadsAreSignedWhileEventsArriveAndOnClose() throws InterruptedException {
         auditLog.close();
         auditLog = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults().withTreeHeadInterval(Duration.ofMillis(50)), Clock.systemUTC());
