@@ -24,7 +24,10 @@ public interface AuditLog extends AutoCloseable {
      */
     AuditEvent append(AuditRecord record);
 
-    /** Like {@link #append} but returns at once; the future completes when the event is committed. */
+    /**
+     * Like {@link #append} but returns once the record is queued (blocking only while the queue is
+     * full); the future completes when the event is committed, or exceptionally if it was not.
+     */
     CompletableFuture<AuditEvent> appendAsync(AuditRecord record);
 
     /**

@@ -21,6 +21,16 @@ class AuditExportsTest {
     }
 
     @Test
+    void theSchemaDocumentListsTheMappingOfEveryAction() throws Exception {
+        String document = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "audit-log-schema.md"));
+        assertThat(AuditActions.ALL).allSatisfy(action -> {
+            OcsfMapping.OcsfClass ocsf = OcsfMapping.classOf(action);
+            assertThat(document).contains("| `" + action + "` | " + ocsf.classUid() + " " + ocsf.className() + " | "
+                    + ocsf.activityId() + " " + ocsf.activityName() + " | " + ocsf.typeUid() + " |");
+        });
+    }
+
+    @Test
     void ocsfJsonLinesCarryClassActivityStatusAndSpeFields() throws Exception {
         InMemoryAuditLog auditLog = new InMemoryAuditLog(Clock.systemUTC());
         auditLog.append(AuditRecord.builder(AuditActor.anonymous("192.0.2.1"), AuditActions.AUTH_LOGIN).object("user", "mallory")

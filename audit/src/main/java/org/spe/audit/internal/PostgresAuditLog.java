@@ -367,9 +367,11 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
             for (Pending pending : batch) {
                 if (pending.appended() != null) {
                     pending.appended().completeExceptionally(failure);
+                } else {
+                    pending.flushed().completeExceptionally(failure);
                 }
             }
-            batch.removeIf(pending -> pending.appended() != null);
+            batch.clear();
             return false;
         }
         nextSequence = sequence;
