@@ -405,77 +405,42 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
         return digest.digest();
     }
 
-    /** The COPY text-format columns after seq and time: a tab, the 13 record columns, a tab (leaf hash follows). */
+    /** The 13 record columns in binary COPY form (they follow seq and time; the leaf hash follows them). */
     private static byte[] copyTail(AuditRecord record, String detailsJson) {
-        StringBuilder line = new StringBuilder(256 + detailsJson.length());
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + detailsJson.length());
         AuditActor actor = record.actor();
-        copyField(line, actor.userId());
-        copyField(line, actor.role());
-        copyField(line, actor.sessionId());
-        copyField(line, actor.sourceAddress());
-        copyField(line, record.action());
-        copyField(line, record.objectType());
-        copyField(line, record.objectId());
-        copyField(line, record.permitId().orElse(null));
-        copyField(line, record.workspaceId().orElse(null));
-        copyField(line, record.datasetId().orElse(null));
-        copyField(line, record.outcome().name());
-        copyField(line, record.reason().orElse(null));
-        copyField(line, detailsJson);
-        line.append('\t');
-        return line.toString().getBytes(StandardCharsets.UTF_8);
+        BinaryCopy.writeTextField(out, actor.userId());
+        BinaryCopy.writeTextField(out, actor.role());
+        BinaryCopy.writeTextField(out, actor.sessionId());
+        BinaryCopy.writeTextField(out, actor.sourceAddress());
+        BinaryCopy.writeTextField(out, record.action());
+        BinaryCopy.writeTextField(out, record.objectType());
+        BinaryCopy.writeTextField(out, record.objectId());
+        BinaryCopy.writeTextField(out, record.permitId().orElse(null));
+        BinaryCopy.writeTextField(out, record.workspaceId().orElse(null));
+        BinaryCopy.writeTextField(out, record.datasetId().orElse(null));
+        BinaryCopy.writeTextField(out, record.outcome().name());
+        BinaryCopy.writeTextField(out, record.reason().orElse(null));
+        BinaryCopy.writeTextField(out, detailsJson);
+        return out.toByteArray();
     }
-
-    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private static void copyEvents(Connection connection, List<Sequenced> events) throws SQLException {
-        ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 400);
-        byte[] time = null;
-        Instant timeOf = null;
-        byte[] hex = new byte[3 + 64 + 1];
-        hex[0] = '\\';
-        hex[1] = '\\';
-        hex[2] = 'x';
-        hex[hex.length - 1] = '\n';
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream(events.size() * 400 + 32);
+        BinaryCopy.writeHeader(buffer);
         for (Sequenced event : events) {
-            if (!event.time().equals(timeOf)) {
-                timeOf = event.time();
-                time = ("\t" + EventCodec.formatTime(timeOf)).getBytes(StandardCharsets.US_ASCII);
-            }
-            byte[] sequence = Long.toString(event.sequence()).getBytes(StandardCharsets.US_ASCII);
-            buffer.write(sequence, 0, sequence.length);
-            buffer.write(time, 0, time.length);
+            BinaryCopy.writeShort(buffer, 16);
+            BinaryCopy.writeLongField(buffer, event.sequence());
+            BinaryCopy.writeLongField(buffer, BinaryCopy.timestampMicros(event.time()));
             buffer.write(event.copyTail(), 0, event.copyTail().length);
-            byte[] leaf = event.leafHash();
-            for (int i = 0; i < leaf.length; i++) {
-                hex[3 + 2 * i] = HEX_DIGITS[(leaf[i] >> 4) & 15];
-                hex[4 + 2 * i] = HEX_DIGITS[leaf[i] & 15];
-            }
-            buffer.write(hex, 0, hex.length);
+            BinaryCopy.writeBytesField(buffer, event.leafHash());
         }
+        BinaryCopy.writeTrailer(buffer);
         try {
             connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "COPY audit.event (" + EVENT_COLUMNS + ") FROM STDIN", new ByteArrayInputStream(buffer.toByteArray()));
+                    "COPY audit.event (" + EVENT_COLUMNS + ") FROM STDIN (FORMAT binary)", new ByteArrayInputStream(buffer.toByteArray()));
         } catch (java.io.IOException e) {
             throw new SQLException("COPY failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void copyField(StringBuilder line, String value) {
-        line.append('\t');
-        if (value == null) {
-            line.append("\\N");
-            return;
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '\\' -> line.append("\\\\");
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> line.append(c);
-            }
         }
     }
 
