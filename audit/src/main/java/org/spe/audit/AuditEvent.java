@@ -18,8 +18,21 @@ public record AuditEvent(long sequence, Instant time, AuditRecord record, String
         if (sequence < 1) {
             throw new IllegalArgumentException("sequence must be at least 1: " + sequence);
         }
-        if (!leafHash.matches("[0-9a-f]{64}")) {
+        if (!isLowerHex(leafHash, 64)) {
             throw new IllegalArgumentException("leafHash must be 64 lower-case hex digits");
         }
+    }
+
+    private static boolean isLowerHex(String text, int length) {
+        if (text.length() != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = text.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -99,31 +99,54 @@ public final class EventCodec {
 
     /** The rest of a canonical line after its head, from the record's values. */
     public static byte[] encodeTail(AuditRecord record, String detailsJson) {
-        AuditActor actor = record.actor();
-        return encodeTail(actor.userId(), actor.role(), actor.sessionId(), actor.sourceAddress(), record.action(),
-                record.objectType(), record.objectId(), record.permitId().orElse(null), record.workspaceId().orElse(null),
-                record.datasetId().orElse(null), record.outcome().name(), record.reason().orElse(null), detailsJson);
+        return encodeTail(fieldBytes(record), utf8(detailsJson));
     }
+
+    /** The names that precede the tail's fields, in canonical order. */
+    static final byte[][] TAIL_NAMES = {
+        ByteBuilder.ascii(",\"userId\":"), ByteBuilder.ascii(",\"role\":"), ByteBuilder.ascii(",\"sessionId\":"),
+        ByteBuilder.ascii(",\"sourceAddress\":"), ByteBuilder.ascii(",\"action\":"), ByteBuilder.ascii(",\"objectType\":"),
+        ByteBuilder.ascii(",\"objectId\":"), ByteBuilder.ascii(",\"permitId\":"), ByteBuilder.ascii(",\"workspaceId\":"),
+        ByteBuilder.ascii(",\"datasetId\":"), ByteBuilder.ascii(",\"outcome\":"), ByteBuilder.ascii(",\"reason\":")};
+    static final byte[] DETAILS_NAME = ByteBuilder.ascii(",\"details\":");
 
     /** The rest of a canonical line after its head: every field from userId on, and the closing brace. */
     public static byte[] encodeTail(String userId, String role, String sessionId, String sourceAddress, String action,
             String objectType, String objectId, String permitId, String workspaceId, String datasetId, String outcome,
             String reason, String detailsJson) {
-        StringBuilder text = new StringBuilder(256 + (detailsJson == null ? 4 : detailsJson.length()));
-        field(text, "userId", userId);
-        field(text, "role", role);
-        field(text, "sessionId", sessionId);
-        field(text, "sourceAddress", sourceAddress);
-        field(text, "action", action);
-        field(text, "objectType", objectType);
-        field(text, "objectId", objectId);
-        field(text, "permitId", permitId);
-        field(text, "workspaceId", workspaceId);
-        field(text, "datasetId", datasetId);
-        field(text, "outcome", outcome);
-        field(text, "reason", reason);
-        text.append(",\"details\":").append(detailsJson == null ? "null" : detailsJson).append('}');
-        return text.toString().getBytes(StandardCharsets.UTF_8);
+        return encodeTail(utf8(userId, role, sessionId, sourceAddress, action, objectType, objectId, permitId, workspaceId,
+                datasetId, outcome, reason), utf8(detailsJson));
+    }
+
+    /** The tail from the UTF-8 bytes of the 12 string fields (null where absent) and of the details JSON. */
+    static byte[] encodeTail(byte[][] fields, byte[] detailsJson) {
+        ByteBuilder out = new ByteBuilder(64 + 2 * (detailsJson == null ? 4 : detailsJson.length) + 16 * fields.length);
+        for (int i = 0; i < TAIL_NAMES.length; i++) {
+            out.put(TAIL_NAMES[i]).putJsonString(fields[i]);
+        }
+        out.put(DETAILS_NAME).put(detailsJson == null ? ByteBuilder.NULL : detailsJson).put((byte) '}');
+        return out.toByteArray();
+    }
+
+    /** UTF-8 bytes of each value (null stays null). */
+    static byte[][] utf8(String... values) {
+        byte[][] bytes = new byte[values.length][];
+        for (int i = 0; i < values.length; i++) {
+            bytes[i] = utf8(values[i]);
+        }
+        return bytes;
+    }
+
+    static byte[] utf8(String value) {
+        return value == null ? null : value.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** The UTF-8 bytes of a record's 12 string fields, in canonical order (null where absent). */
+    static byte[][] fieldBytes(AuditRecord record) {
+        AuditActor actor = record.actor();
+        return utf8(actor.userId(), actor.role(), actor.sessionId(), actor.sourceAddress(), record.action(), record.objectType(),
+                record.objectId(), record.permitId().orElse(null), record.workspaceId().orElse(null), record.datasetId().orElse(null),
+                record.outcome().name(), record.reason().orElse(null));
     }
 
     private static void field(StringBuilder text, String name, String value) {
@@ -137,16 +160,20 @@ public final class EventCodec {
 
     static void appendString(StringBuilder text, String value) {
         text.append('"');
+        int run = 0;
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                text.append('\\').append(c);
-            } else if (c < 0x20) {
-                text.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
-            } else {
-                text.append(c);
+            if (c == '"' || c == '\\' || c < 0x20) {
+                text.append(value, run, i);
+                run = i + 1;
+                if (c < 0x20) {
+                    text.append("\\u00").append(Character.forDigit(c >> 4, 16)).append(Character.forDigit(c & 15, 16));
+                } else {
+                    text.append('\\').append(c);
+                }
             }
         }
+        text.append(value, run, value.length());
         text.append('"');
     }
 

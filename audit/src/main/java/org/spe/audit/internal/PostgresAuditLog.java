@@ -178,8 +178,9 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
         requireNonNull(record, "record is null");
         CompletableFuture<AuditEvent> future = new CompletableFuture<>();
         // Encoding happens here, on the caller's thread, so the single writer only hashes and copies.
-        String details = EventCodec.detailsJson(record.details());
-        enqueue(new Pending(record, EventCodec.encodeTail(record, details), copyTail(record, details), future, null));
+        byte[][] fields = EventCodec.fieldBytes(record);
+        byte[] details = EventCodec.utf8(EventCodec.detailsJson(record.details()));
+        enqueue(new Pending(record, EventCodec.encodeTail(fields, details), copyTail(fields, details), future, null));
         return future;
     }
 
@@ -328,9 +329,11 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
                                 Instant created = rows.getObject(2, OffsetDateTime.class).toInstant();
                                 String details = rows.getString(15);
                                 AuditRecord record = recordFrom(rows, 3, details);
+                                byte[][] fields = EventCodec.fieldBytes(record);
+                                byte[] detailsBytes = EventCodec.utf8(details);
                                 byte[] leaf = leafHash(digest, EventCodec.encodeHead(sequence, EventCodec.formatTime(created)),
-                                        EventCodec.encodeTail(record, details));
-                                sequenced.add(new Sequenced(sequence++, created, record, copyTail(record, details), leaf, null));
+                                        EventCodec.encodeTail(fields, detailsBytes));
+                                sequenced.add(new Sequenced(sequence++, created, record, copyTail(fields, detailsBytes), leaf, null));
                             }
                         }
                     }
@@ -406,22 +409,16 @@ public final class PostgresAuditLog extends TreeBackedAuditLog {
     }
 
     /** The 13 record columns in binary COPY form (they follow seq and time; the leaf hash follows them). */
-    private static byte[] copyTail(AuditRecord record, String detailsJson) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + detailsJson.length());
-        AuditActor actor = record.actor();
-        BinaryCopy.writeTextField(out, actor.userId());
-        BinaryCopy.writeTextField(out, actor.role());
-        BinaryCopy.writeTextField(out, actor.sessionId());
-        BinaryCopy.writeTextField(out, actor.sourceAddress());
-        BinaryCopy.writeTextField(out, record.action());
-        BinaryCopy.writeTextField(out, record.objectType());
-        BinaryCopy.writeTextField(out, record.objectId());
-        BinaryCopy.writeTextField(out, record.permitId().orElse(null));
-        BinaryCopy.writeTextField(out, record.workspaceId().orElse(null));
-        BinaryCopy.writeTextField(out, record.datasetId().orElse(null));
-        BinaryCopy.writeTextField(out, record.outcome().name());
-        BinaryCopy.writeTextField(out, record.reason().orElse(null));
-        BinaryCopy.writeTextField(out, detailsJson);
+    private static byte[] copyTail(byte[][] fields, byte[] detailsJson) {
+        ByteBuilder out = new ByteBuilder(64 + 4 * 13 + detailsJson.length + 24 * fields.length);
+        for (byte[] field : fields) {
+            if (field == null) {
+                out.putInt(-1);
+            } else {
+                out.putInt(field.length).put(field);
+            }
+        }
+        out.putInt(detailsJson.length).put(detailsJson);
         return out.toByteArray();
     }
 

@@ -22,25 +22,15 @@ final class StoredEventReader {
         boolean accept(long sequence, byte[] canonical, int length, byte[] storedLeafHash);
     }
 
-    private static final byte[][] NAMES = {
-        ascii(",\"userId\":"), ascii(",\"role\":"), ascii(",\"sessionId\":"), ascii(",\"sourceAddress\":"),
-        ascii(",\"action\":"), ascii(",\"objectType\":"), ascii(",\"objectId\":"), ascii(",\"permitId\":"),
-        ascii(",\"workspaceId\":"), ascii(",\"datasetId\":"), ascii(",\"outcome\":"), ascii(",\"reason\":")};
-    private static final byte[] SEQUENCE = ascii("{\"seq\":");
-    private static final byte[] TIME = ascii(",\"time\":\"");
-    private static final byte[] DETAILS = ascii(",\"details\":");
-    private static final byte[] NULL = ascii("null");
-    private static final byte[] HEX = ascii("0123456789abcdef");
+    private static final byte[] SEQUENCE = ByteBuilder.ascii("{\"seq\":");
+    private static final byte[] TIME = ByteBuilder.ascii(",\"time\":\"");
     private static final int FIELDS = 16;
 
-    private byte[] out = new byte[1024];
-    private int length;
+    private final ByteBuilder out = new ByteBuilder(1024);
     private final int[] starts = new int[FIELDS];
     private final int[] ends = new int[FIELDS];
-
-    private static byte[] ascii(String text) {
-        return text.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-    }
+    private long cachedMicros;
+    private byte[] cachedTime;
 
     /** Streams events with sequence in [from, to] in order to {@code sink}. */
     static void stream(DataSource dataSource, long from, long to, Sink sink) throws SQLException {
@@ -89,76 +79,29 @@ final class StoredEventReader {
         }
         long sequence = BinaryCopy.readLong(row, starts[0]);
         long micros = BinaryCopy.readLong(row, starts[1]);
-        length = 0;
-        put(SEQUENCE);
-        put(Long.toString(sequence).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        put(TIME);
         if (micros != cachedMicros || cachedTime == null) {
             cachedMicros = micros;
-            cachedTime = EventCodec.formatTime(BinaryCopy.instantOf(micros)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+            cachedTime = ByteBuilder.ascii(EventCodec.formatTime(BinaryCopy.instantOf(micros)));
         }
-        put(cachedTime);
-        put((byte) '"');
-        for (int column = 0; column < NAMES.length; column++) {
-            put(NAMES[column]);
-            putJsonString(row, starts[2 + column], ends[2 + column]);
-        }
-        put(DETAILS);
-        if (ends[14] < 0) {
-            put(NULL);
-        } else {
-            put(row, starts[14], ends[14]);
-        }
-        put((byte) '}');
-        byte[] leaf = ends[15] < 0 ? new byte[0] : Arrays.copyOfRange(row, starts[15], ends[15]);
-        return sink.accept(sequence, out, length, leaf);
-    }
-
-    private long cachedMicros;
-    private byte[] cachedTime;
-
-    private void putJsonString(byte[] row, int start, int end) {
-        if (end < 0) {
-            put(NULL);
-            return;
-        }
-        put((byte) '"');
-        for (int i = start; i < end; i++) {
-            int c = row[i] & 0xff;
-            if (c == '"' || c == '\\') {
-                put((byte) '\\');
-                put((byte) c);
-            } else if (c < 0x20) {
-                put((byte) '\\');
-                put((byte) 'u');
-                put((byte) '0');
-                put((byte) '0');
-                put(HEX[c >> 4]);
-                put(HEX[c & 15]);
+        out.reset();
+        out.put(SEQUENCE).put(ByteBuilder.ascii(Long.toString(sequence))).put(TIME).put(cachedTime).put((byte) '"');
+        for (int column = 0; column < EventCodec.TAIL_NAMES.length; column++) {
+            out.put(EventCodec.TAIL_NAMES[column]);
+            int field = 2 + column;
+            if (ends[field] < 0) {
+                out.put(ByteBuilder.NULL);
             } else {
-                put((byte) c);
+                out.putJsonString(row, starts[field], ends[field]);
             }
         }
-        put((byte) '"');
-    }
-
-    private void put(byte value) {
-        if (length == out.length) {
-            out = Arrays.copyOf(out, out.length * 2);
+        out.put(EventCodec.DETAILS_NAME);
+        if (ends[14] < 0) {
+            out.put(ByteBuilder.NULL);
+        } else {
+            out.put(row, starts[14], ends[14]);
         }
-        out[length++] = value;
-    }
-
-    private void put(byte[] bytes) {
-        put(bytes, 0, bytes.length);
-    }
-
-    private void put(byte[] bytes, int start, int end) {
-        int count = end - start;
-        if (length + count > out.length) {
-            out = Arrays.copyOf(out, Math.max(out.length * 2, length + count));
-        }
-        System.arraycopy(bytes, start, out, length, count);
-        length += count;
+        out.put((byte) '}');
+        byte[] leaf = ends[15] < 0 ? new byte[0] : Arrays.copyOfRange(row, starts[15], ends[15]);
+        return sink.accept(sequence, out.buffer(), out.length(), leaf);
     }
 }
