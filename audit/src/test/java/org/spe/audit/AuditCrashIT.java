@@ -49,6 +49,18 @@ class AuditCrashIT {
                     keystore.toString(), PASSPHRASE)
                     .redirectErrorStream(true)
                     .start();
+            // A child that hangs must not hang the build: after three minutes it is killed and the test fails below.
+            Thread watchdog = new Thread(() -> {
+                try {
+                    if (!child.waitFor(180, TimeUnit.SECONDS)) {
+                        child.destroyForcibly();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "crash-test-watchdog");
+            watchdog.setDaemon(true);
+            watchdog.start();
 
             Set<Long> acknowledged = new HashSet<>();
             List<String> committedOutbox = new ArrayList<>();
