@@ -70,6 +70,19 @@ public final class AuditCli {
     }
 
     /**
+     * {@code spe audit export --out FILE [filters]}: the events matching {@code query} as a
+     * verifiable bundle, each with its inclusion proof in a signed tree head.
+     */
+    public static int exportBundle(AuditLog log, Path file, AuditQuery query, AuditActor actor, PrintStream out) {
+        requireNonNull(log, "log is null");
+        requireNonNull(out, "out is null");
+        BundleReceipt receipt = log.exportBundle(file, query, actor);
+        out.println("Exported " + receipt.eventCount() + " matching events to " + file + " (tree size " + receipt.treeHead().treeSize()
+                + ", sha256 " + receipt.sha256() + ")");
+        return EXIT_OK;
+    }
+
+    /**
      * {@code spe audit export --out FILE [filters] [--format ocsf|csv]}: the events matching
      * {@code query} as OCSF JSON lines or CSV (readable copies, not proofs), exported by
      * {@code actor}, which is itself recorded as an {@link AuditActions#AUDIT_EXPORT} event.

@@ -80,6 +80,16 @@ public interface AuditLog extends AutoCloseable {
     BundleReceipt exportBundle(Path file, AuditActor actor);
 
     /**
+     * Writes a bundle of only the events matching {@code query} (its cursor and page size are
+     * ignored), each preceded by its inclusion proof in a freshly signed
+     * tree head, so every event verifies offline; a filtered bundle proves that each event is in
+     * the log unaltered, not that no other events match. Appends an
+     * {@link AuditActions#AUDIT_EXPORT} event by {@code actor}; does not count as an export for
+     * retention purposes.
+     */
+    BundleReceipt exportBundle(Path file, AuditQuery query, AuditActor actor);
+
+    /**
      * Removes events older than the retention period, keeping their leaf hashes so the tree and
      * every signed head still verify; only events covered by a recorded export are removed, and
      * the purge itself is appended as an {@link AuditActions#AUDIT_PURGE} event by {@code actor}.

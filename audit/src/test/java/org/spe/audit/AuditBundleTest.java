@@ -124,6 +124,28 @@ class AuditBundleTest {
         assertThat(output.toString(StandardCharsets.UTF_8)).startsWith("ERROR cannot read public key");
     }
 
+    @Test
+    void aFilteredBundleProvesEachEventAndNamesAnAlteredOne() throws Exception {
+        InMemoryAuditLog auditLog = new InMemoryAuditLog(Clock.systemUTC());
+        for (int i = 1; i <= 40; i++) {
+            auditLog.append(AuditRecord.builder(new AuditActor(i % 3 == 0 ? "bob" : "alice", "RESEARCHER", "s", "10.0.0.1"),
+                    AuditActions.SQL_EXECUTE).object("query", "q" + i).detail("rows", i).build());
+        }
+        Path filtered = directory.resolve("bob.jsonl");
+        Files.writeString(keyFile, auditLog.publicKeyPem());
+        ByteArrayOutputStream exportOutput = new ByteArrayOutputStream();
+        assertThat(AuditCli.exportBundle(auditLog, filtered, AuditQuery.builder().user("bob").build(), ALICE,
+                new PrintStream(exportOutput, true, StandardCharsets.UTF_8))).isZero();
+        bundle = filtered;
+        lines = new ArrayList<>(Files.readAllLines(filtered, StandardCharsets.UTF_8));
+
+        assertThat(lines.get(0)).contains("\"filtered\":true");
+        assertThat(verify()).isEqualTo("OK 13 events");
+
+        replaceInEvent(21, "\"rows\":21", "\"rows\":20");
+        assertThat(verify()).isEqualTo("FAILED at sequence 21: event 21 is not proven included in a signed tree head of size 40");
+    }
+
     private int eventIndex(long sequence) {
         for (int i = 0; i < lines.size(); i++) {
             if (lines.get(i).startsWith("{\"seq\":" + sequence + ",")) {

@@ -257,6 +257,22 @@ class PostgresAuditLogIT {
     }
 
     @Test
+    void aFilteredBundleFromTheDatabaseVerifiesOffline() throws Exception {
+        for (int i = 0; i < 25; i++) {
+            auditLog.append(AuditRecord.builder(i % 5 == 0 ? ALICE : new AuditActor("bob", "RESEARCHER", "s-2", "10.0.0.8"),
+                    AuditActions.DATA_EXTRACT).object("extract", "e" + i).dataset("ndb")
+                    .detail("amount", new java.math.BigDecimal("1.50")).detail("rows", i).build());
+        }
+        java.nio.file.Path bundle = java.nio.file.Files.createTempFile("audit-alice", ".jsonl");
+
+        BundleReceipt receipt = auditLog.exportBundle(bundle, AuditQuery.builder().user("alice").build(), AuditActor.system());
+
+        assertThat(receipt.eventCount()).isEqualTo(5);
+        assertThat(org.spe.audit.internal.BundleFormat.verify(bundle, auditLog.publicKey()).summary()).isEqualTo("OK 5 events");
+        java.nio.file.Files.delete(bundle);
+    }
+
+    @Test
     void alertsAreStoredOnceAndListed() {
         AuditAlert alert = new AuditAlert("LARGE_EXTRACT", "user:alice", java.time.Instant.parse("2026-11-22T00:00:00Z"),
                 java.time.Instant.parse("2026-11-23T00:00:00Z"), 1, 3, 3, "big", java.time.Instant.parse("2026-11-23T00:05:00Z"));

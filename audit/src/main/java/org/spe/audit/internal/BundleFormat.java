@@ -46,6 +46,31 @@ public final class BundleFormat {
         writeLine(out, header);
     }
 
+    /** Writes the header of a filtered bundle: only matching events, each with an inclusion proof. */
+    public static void writeFilteredHeader(OutputStream out, Instant exportedAt, byte[] publicKey, long treeSize, String query) throws IOException {
+        ObjectNode header = JSON.createObjectNode();
+        header.put("format", FORMAT);
+        header.put("filtered", true);
+        header.put("query", query);
+        header.put("exportedAt", exportedAt.toString());
+        header.put("publicKey", Base64.getEncoder().encodeToString(publicKey));
+        header.put("treeSize", treeSize);
+        writeLine(out, header);
+    }
+
+    /** Writes {@code {"inclusionProof": {"seq", "treeSize", "path"}}} and then the event's canonical line. */
+    public static void writeProvenEvent(OutputStream out, org.spe.audit.InclusionProof proof, byte[] canonical) throws IOException {
+        ObjectNode line = JSON.createObjectNode();
+        ObjectNode node = line.putObject("inclusionProof");
+        node.put("seq", proof.sequence());
+        node.put("treeSize", proof.treeSize());
+        ArrayNode path = node.putArray("path");
+        proof.path().forEach(hash -> path.add(Base64.getEncoder().encodeToString(hash)));
+        writeLine(out, line);
+        out.write(canonical);
+        out.write('\n');
+    }
+
     /** Writes one tree head line. */
     public static void writeTreeHead(OutputStream out, SignedTreeHead head) throws IOException {
         ObjectNode line = JSON.createObjectNode();
@@ -115,7 +140,7 @@ public final class BundleFormat {
             header.path("purgedFrontier").forEach(node -> frontier.add(node.asText()));
             List<SignedTreeHead> heads = new ArrayList<>();
             line = reader.next();
-            while (line != null && !EventCodec.isEventLine(line) && !isLeafHashLine(line)) {
+            while (line != null && !EventCodec.isEventLine(line) && !isLeafHashLine(line) && !startsWith(line, PROOF_PREFIX)) {
                 SignedTreeHead head;
                 try {
                     JsonNode node = JSON.readTree(line).get("treeHead");
@@ -127,6 +152,9 @@ public final class BundleFormat {
                 }
                 heads.add(head);
                 line = reader.next();
+            }
+            if (header.path("filtered").asBoolean(false)) {
+                return verifyFiltered(reader, line, heads, publicKey);
             }
             StreamVerifier verifier;
             try {
@@ -159,6 +187,73 @@ public final class BundleFormat {
             }
             return verifier.finish();
         }
+    }
+
+    private static final byte[] PROOF_PREFIX = "{\"inclusionProof\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    private static boolean startsWith(byte[] line, byte[] prefix) {
+        return line.length > prefix.length && java.util.Arrays.equals(line, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * A filtered bundle: every tree head must be validly signed; then each event line, preceded by
+     * its inclusion proof, must hash to a leaf that the proof leads to the signed root of its tree
+     * size, in ascending sequence order. Names the first event that fails.
+     */
+    private static VerificationResult verifyFiltered(LineReader reader, byte[] firstLine, List<SignedTreeHead> heads, byte[] publicKey)
+            throws IOException {
+        java.util.Map<Long, byte[]> roots = new java.util.HashMap<>();
+        String badHead = null;
+        long signedSize = 0;
+        for (SignedTreeHead head : heads) {
+            if (head.verifySignature(publicKey)) {
+                roots.put(head.treeSize(), head.rootHash());
+                signedSize = Math.max(signedSize, head.treeSize());
+            } else if (badHead == null) {
+                badHead = "tree head of size " + head.treeSize() + " has an invalid signature";
+            }
+        }
+        long count = 0;
+        long previous = 0;
+        byte[] line = firstLine;
+        while (line != null) {
+            long sequence;
+            long treeSize;
+            List<byte[]> path = new ArrayList<>();
+            try {
+                JsonNode proof = JSON.readTree(line).get("inclusionProof");
+                sequence = proof.get("seq").asLong();
+                treeSize = proof.get("treeSize").asLong();
+                for (JsonNode hash : proof.get("path")) {
+                    path.add(Base64.getDecoder().decode(hash.asText()));
+                }
+            } catch (IOException | RuntimeException e) {
+                return new VerificationResult(count, signedSize, OptionalLong.of(previous + 1), "an inclusion proof line cannot be read");
+            }
+            byte[] event = reader.next();
+            if (badHead != null) {
+                return new VerificationResult(count, signedSize, OptionalLong.of(sequence), badHead);
+            }
+            if (event == null || EventCodec.sequenceOf(event).orElse(-1L) != sequence) {
+                return new VerificationResult(count, signedSize, OptionalLong.of(sequence), "event " + sequence + " is missing after its proof");
+            }
+            if (sequence <= previous) {
+                return new VerificationResult(count, signedSize, OptionalLong.of(sequence), "event " + sequence + " appears out of order");
+            }
+            byte[] root = roots.get(treeSize);
+            if (root == null || !org.spe.audit.TreeHashes.verifyInclusion(sequence - 1, treeSize, org.spe.audit.TreeHashes.leafHash(event), path, root)) {
+                return new VerificationResult(count, signedSize, OptionalLong.of(sequence),
+                        "event " + sequence + " is not proven included in a signed tree head of size " + treeSize);
+            }
+            previous = sequence;
+            count++;
+            line = reader.next();
+        }
+        if (badHead != null) {
+            return new VerificationResult(count, signedSize, OptionalLong.of(1), badHead);
+        }
+        return new VerificationResult(count, signedSize, OptionalLong.empty(),
+                "each event is proven included in a signed tree head; a filtered bundle cannot show that no other events match");
     }
 
     private static final byte[] LEAF_HASH_PREFIX = "{\"leafHashes\":".getBytes(java.nio.charset.StandardCharsets.US_ASCII);

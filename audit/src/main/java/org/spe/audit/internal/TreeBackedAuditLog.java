@@ -234,6 +234,61 @@ public abstract class TreeBackedAuditLog implements AuditLog {
         return new BundleReceipt(file, head, count[0], digest);
     }
 
+    @Override
+    public BundleReceipt exportBundle(Path file, org.spe.audit.AuditQuery query, AuditActor actor) {
+        requireNonNull(file, "file is null");
+        requireNonNull(query, "query is null");
+        requireNonNull(actor, "actor is null");
+        SignedTreeHead head = latestTreeHead();
+        MessageDigest sha256 = org.spe.audit.TreeHashes.newDigest();
+        long[] count = {0};
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            Files.createDirectories(parent);
+            try (OutputStream out = new DigestOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 16), sha256)) {
+                BundleFormat.writeFilteredHeader(out, clock.instant(), key.publicKey(), head.treeSize(), query.toString());
+                BundleFormat.writeTreeHead(out, head);
+                org.spe.audit.AuditQuery forward = query.withCursor(java.util.Optional.empty());
+                org.spe.audit.AuditExports.forEachMatch(this, new org.spe.audit.AuditQuery(forward.userId(), forward.permitId(),
+                        forward.workspaceId(), forward.datasetId(), forward.action(), forward.outcome(), forward.from(), forward.to(),
+                        org.spe.audit.AuditQuery.MAX_PAGE_SIZE, java.util.Optional.empty(), false), event -> {
+                            if (event.sequence() > head.treeSize()) {
+                                return;
+                            }
+                            try {
+                                BundleFormat.writeProvenEvent(out, inclusionProof(event.sequence(), head.treeSize()), canonicalOf(event));
+                                count[0]++;
+                            } catch (IOException e) {
+                                throw new java.io.UncheckedIOException(e);
+                            }
+                        });
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            throw new RetriableException("Cannot write audit bundle " + file + ": " + e.getMessage(), e);
+        }
+        String digest = HexFormat.of().formatHex(sha256.digest());
+        append(AuditRecord.builder(actor, AuditActions.AUDIT_EXPORT)
+                .object("audit-bundle", file.getFileName().toString())
+                .detail("treeSize", head.treeSize())
+                .detail("eventCount", count[0])
+                .detail("sha256", digest)
+                .detail("query", query.toString())
+                .build());
+        log.info("Exported {} matching audit events (tree size {}) to {}", count[0], head.treeSize(), file);
+        return new BundleReceipt(file, head, count[0], digest);
+    }
+
+    /** The stored canonical bytes of {@code event}: re-encoded, or read from storage if re-encoding differs. */
+    private byte[] canonicalOf(org.spe.audit.AuditEvent event) {
+        byte[] canonical = EventCodec.encode(event.sequence(), event.time(), event.record(), EventCodec.detailsJson(event.record().details()));
+        if (HexFormat.of().formatHex(org.spe.audit.TreeHashes.leafHash(canonical)).equals(event.leafHash())) {
+            return canonical;
+        }
+        byte[][] stored = new byte[1][];
+        forEachCanonical(event.sequence(), event.sequence(), bytes -> stored[0] = bytes);
+        return stored[0] == null ? canonical : stored[0];
+    }
+
     private static void writeGroup(OutputStream out, long firstSequence, List<byte[]> group) {
         try {
             BundleFormat.writeEvents(out, firstSequence, group);
