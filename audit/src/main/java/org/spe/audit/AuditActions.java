@@ -51,6 +51,20 @@ public final class AuditActions {
     public static final String AUDIT_VERIFY = "audit.verify";
     public static final String AUDIT_PURGE = "audit.purge";
     public static final String AUDIT_ALERT = "audit.alert";
+    public static final String ACCOUNT_LOCK = "account.lock";
+    public static final String CATALOG_LINKAGE_ALLOW = "catalog.linkage_allow";
+    public static final String CATALOG_LINKAGE_DISALLOW = "catalog.linkage_disallow";
+    public static final String PERMIT_SUSPEND = "permit.suspend";
+    public static final String PERMIT_REACTIVATE = "permit.reactivate";
+    public static final String PERMIT_EXPIRE = "permit.expire";
+    public static final String OPTOUT_READ = "optout.read";
+    public static final String WORKSPACE_REQUEST = "workspace.request";
+    public static final String WORKSPACE_PROVISION = "workspace.provision";
+    public static final String WORKSPACE_READY = "workspace.ready";
+    public static final String WORKSPACE_FAIL = "workspace.fail";
+    public static final String WORKSPACE_DESTROYED = "workspace.destroyed";
+    public static final String WORKSPACE_READ = "workspace.read";
+    public static final String HTTP_CSRF = "http.csrf";
 
     /** Every constant above, in declaration order. */
     public static final List<String> ALL = List.of(
@@ -60,5 +74,7 @@ public final class AuditActions {
             WORKSPACE_LOCK, WORKSPACE_DESTROY, WORKSPACE_OPEN, DATA_EXTRACT, SQL_EXECUTE, NOTEBOOK_EXECUTE,
             FILE_WRITE, FILE_READ, FILE_DELETE, RELEASE_REQUEST, RELEASE_SUBMIT, RELEASE_REVIEW, RELEASE_DECISION,
             RELEASE_DOWNLOAD, OPERATOR_ACTION, POOL_CHANGE, AUDIT_SEARCH, AUDIT_EXPORT, AUDIT_VERIFY, AUDIT_PURGE,
-            AUDIT_ALERT);
+            AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
+            PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
+            WORKSPACE_READ, HTTP_CSRF);
 }

@@ -82,6 +82,20 @@ public final class OcsfMapping {
             Map.entry(AuditActions.AUDIT_EXPORT, new OcsfClass(6001, WEB_RESOURCES, 7, "Export")),
             Map.entry(AuditActions.AUDIT_VERIFY, new OcsfClass(6001, WEB_RESOURCES, 2, "Read")),
             Map.entry(AuditActions.AUDIT_PURGE, new OcsfClass(6001, WEB_RESOURCES, 4, "Delete")),
+            Map.entry(AuditActions.ACCOUNT_LOCK, new OcsfClass(3001, ACCOUNT_CHANGE, 9, "Lock")),
+            Map.entry(AuditActions.CATALOG_LINKAGE_ALLOW, new OcsfClass(3004, ENTITY_MANAGEMENT, 3, "Update")),
+            Map.entry(AuditActions.CATALOG_LINKAGE_DISALLOW, new OcsfClass(3004, ENTITY_MANAGEMENT, 3, "Update")),
+            Map.entry(AuditActions.PERMIT_SUSPEND, new OcsfClass(3004, ENTITY_MANAGEMENT, 3, "Update")),
+            Map.entry(AuditActions.PERMIT_REACTIVATE, new OcsfClass(3004, ENTITY_MANAGEMENT, 3, "Update")),
+            Map.entry(AuditActions.PERMIT_EXPIRE, new OcsfClass(3004, ENTITY_MANAGEMENT, 3, "Update")),
+            Map.entry(AuditActions.OPTOUT_READ, new OcsfClass(3004, ENTITY_MANAGEMENT, 2, "Read")),
+            Map.entry(AuditActions.WORKSPACE_REQUEST, new OcsfClass(6002, APPLICATION_LIFECYCLE, 1, "Install")),
+            Map.entry(AuditActions.WORKSPACE_PROVISION, new OcsfClass(6002, APPLICATION_LIFECYCLE, 1, "Install")),
+            Map.entry(AuditActions.WORKSPACE_READY, new OcsfClass(6002, APPLICATION_LIFECYCLE, 3, "Start")),
+            Map.entry(AuditActions.WORKSPACE_FAIL, new OcsfClass(6002, APPLICATION_LIFECYCLE, 4, "Stop")),
+            Map.entry(AuditActions.WORKSPACE_DESTROYED, new OcsfClass(6002, APPLICATION_LIFECYCLE, 2, "Remove")),
+            Map.entry(AuditActions.WORKSPACE_READ, new OcsfClass(6001, WEB_RESOURCES, 2, "Read")),
+            Map.entry(AuditActions.HTTP_CSRF, new OcsfClass(6003, API, 99, "Other")),
             Map.entry(AuditActions.AUDIT_ALERT, new OcsfClass(2004, DETECTION_FINDING, 1, "Create")));
 
     /** The OCSF class and activity of {@code action}. */

@@ -30,6 +30,7 @@ public final class Main {
             case "datagen" -> org.spe.workspace.data.DatagenCommand.run(args, out, err);
             case "bench" -> BenchCommand.run(args, out, err);
             case "sdc" -> sdc(args, out, err);
+            case "audit" -> org.spe.server.cli.AuditCommand.run(args, out, err);
             case "help", "--help", "-h" -> {
                 out.println(usage());
                 yield 0;
@@ -55,6 +56,8 @@ public final class Main {
                 "Usage: spe <command> [options]",
                 "  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform",
                 "  datagen --patients N --seed S --out DIR                    write a synthetic NDB/DPC/介護DB/がん登録-like Parquet lake",
+                "  audit verify [--data-dir D | --bundle FILE --public-key FILE]  recompute the audit log's hashes and signatures",
+                "  audit export --out FILE [--data-dir D]                     portable bundle for offline verification",
                 "  sdc check --spec FILE                                      offline disclosure check of a table spec over a CSV (docs/sdc-report.md)",
                 "  bench <name> [size]                                        run a benchmark: " + String.join(", ", BenchCommand.NAMES),
                 "  test                                                       run every test (launcher only)",

@@ -10,7 +10,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.function.UnaryOperator;
+import org.spe.audit.AuditLog;
+import org.spe.audit.AuditLogSettings;
+import org.spe.audit.AuditLogs;
+import org.spe.audit.AuditMonitor;
+import org.spe.audit.MonitoringSettings;
+import org.spe.audit.PermitValidityLookup;
+import org.spe.core.secrets.LocalKeystoreSecretStore;
+import org.spe.core.secrets.SecretStore;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,63 +57,82 @@ public final class Platform implements AutoCloseable {
     public final PermitService permits;
     public final OptOutService optOuts;
     public final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    public final SecretStore secrets;
+    public final AuditLog audit;
+    public final AuditMonitor monitor;
 
-    private Platform(SpeConfig config, Clock clock, Database database, DomainEventSink events) {
+    private Platform(SpeConfig config, Clock clock, Database database, SecretStore secrets, AuditLog audit, UnaryOperator<DomainEventSink> decorateEvents) {
         this.config = config;
         this.clock = clock;
         this.database = database;
-        this.events = events;
+        this.secrets = secrets;
+        this.audit = audit;
+        this.events = decorateEvents.apply(new PlatformEvents(audit));
         SpeConfig.Accounts accountConfig = config.accounts();
         this.accounts = new AccountService(database.app(), events, clock, accountConfig.toSettings(),
-                new PasswordHasher(accountConfig.passwordMemoryKib(), accountConfig.passwordIterations(), 1), secret("totp.key"));
+                new PasswordHasher(accountConfig.passwordMemoryKib(), accountConfig.passwordIterations(), 1), secrets.secret("accounts/totp-encryption", 32));
         this.catalog = new CatalogService(database.app(), policy, events, clock);
         this.permits = new PermitService(database.app(), policy, events, clock, catalog, accounts, SDC_PROFILES);
         this.optOuts = new OptOutService(database.app(), policy, events, clock);
+        this.monitor = new AuditMonitor(audit, clock, MonitoringSettings.defaults(), permitId -> permits.find(permitId).map(p -> new PermitValidityLookup.Validity(
+                p.validFrom().atStartOfDay(ZoneOffset.UTC).toInstant(), p.validUntil().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())));
         new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(metrics);
         new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(metrics);
         new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(metrics);
     }
 
     /** Opens the database named by the configuration (starting the embedded one if needed) and migrates it. */
-    public static Platform start(SpeConfig config, Clock clock, java.util.function.Function<Database, DomainEventSink> events) {
+    public static Platform start(SpeConfig config, Clock clock) {
         requireNonNull(config, "config is null");
-        Path dataDir = config.dataPath();
         Database database;
         if (config.database().embedded()) {
-            database = Database.embedded(dataDir.resolve("postgres"));
+            database = Database.embedded(config.dataPath().resolve("postgres"));
         } else {
             var db = config.database();
             database = Database.external(db.url(), db.ownerUser(), db.ownerPassword(), db.appUser(), db.appPassword());
         }
-        return start(config, clock, database, events);
+        return start(config, clock, database, UnaryOperator.identity());
     }
 
-    /** Wires the platform over an open database (tests pass one of their own). */
-    public static Platform start(SpeConfig config, Clock clock, Database database, java.util.function.Function<Database, DomainEventSink> events) {
+    /**
+     * Wires the platform over an open database. {@code decorateEvents} may wrap the audit sink
+     * (tests keep a copy of the events); production passes the identity.
+     */
+    public static Platform start(SpeConfig config, Clock clock, Database database, UnaryOperator<DomainEventSink> decorateEvents) {
         database.migrate("core");
+        database.migrate("audit");
+        database.migrate("workspace");
         log.info("Database ready at {}", database.jdbcUrl());
-        return new Platform(config, clock, database, events.apply(database));
+        SecretStore secrets = openSecrets(config);
+        AuditLog audit = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults()
+                .withRetention(Duration.ofDays(config.audit().retentionDays()))
+                .withTreeHeadInterval(Duration.ofSeconds(config.audit().treeHeadIntervalSeconds())), clock);
+        return new Platform(config, clock, database, secrets, audit, decorateEvents);
     }
 
-    /** A 32-byte platform secret kept under {@code <dataDir>/secrets} (mode 600), made on first use. */
-    private byte[] secret(String name) {
-        Path file = config.dataPath().resolve("secrets").resolve(name);
+    /** The local keystore under the data dir, unlocked by the master key file (made on first use, mode 600). */
+    public static SecretStore openSecrets(SpeConfig config) {
+        Path directory = config.dataPath().resolve("secrets");
+        Path masterKey = config.secrets().masterKeyFile().isEmpty() ? directory.resolve("master.key") : Path.of(config.secrets().masterKeyFile());
         try {
-            if (!Files.exists(file)) {
-                Files.createDirectories(file.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-                byte[] key = new byte[32];
-                new SecureRandom().nextBytes(key);
-                Files.write(file, key);
-                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+            if (!Files.exists(masterKey)) {
+                Files.createDirectories(masterKey.getParent(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                byte[] random = new byte[32];
+                new SecureRandom().nextBytes(random);
+                Files.writeString(masterKey, java.util.HexFormat.of().formatHex(random), StandardCharsets.US_ASCII);
+                Files.setPosixFilePermissions(masterKey, PosixFilePermissions.fromString("rw-------"));
             }
-            return Files.readAllBytes(file);
+            Files.createDirectories(directory, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            char[] passphrase = Files.readString(masterKey, StandardCharsets.US_ASCII).trim().toCharArray();
+            return LocalKeystoreSecretStore.open(directory.resolve("keystore"), passphrase);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read or create the secret " + file, e);
+            throw new UncheckedIOException("Cannot open the secret store under " + directory, e);
         }
     }
 
     @Override
     public void close() {
+        audit.close();
         database.close();
         metrics.close();
     }

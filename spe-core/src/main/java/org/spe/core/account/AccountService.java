@@ -214,7 +214,7 @@ public final class AccountService implements LoginMethod {
                     boolean tooOld = created.plus(settings.sessionAbsolute()).isBefore(now);
                     if (idle || tooOld) {
                         end(connection, sessionId, now);
-                        events.recordInTransaction(connection, DomainEvent.builder(caller, "auth.session_end").object("session", sessionId)
+                        events.recordInTransaction(connection, DomainEvent.builder(caller, "session.end").object("session", sessionId)
                                 .detail("reason", idle ? "idle timeout" : "absolute timeout").build());
                         return Optional.<Session>empty();
                     }
@@ -248,7 +248,7 @@ public final class AccountService implements LoginMethod {
                 update.setTimestamp(1, Timestamp.from(clock.instant()));
                 update.setString(2, userId);
                 int ended = update.executeUpdate();
-                events.recordInTransaction(connection, DomainEvent.builder(actor, "auth.session_end").object("user", userId).detail("sessions", ended).build());
+                events.recordInTransaction(connection, DomainEvent.builder(actor, "session.end").object("user", userId).detail("sessions", ended).build());
                 return ended;
             }
         });

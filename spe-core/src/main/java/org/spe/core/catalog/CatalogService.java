@@ -41,7 +41,7 @@ public final class CatalogService {
 
     /** Registers a dataset, or replaces the definition of an existing one. */
     public Dataset register(Caller caller, Dataset dataset) {
-        guard(caller, policy.decideManageCatalog(caller), "catalog.register", "dataset", dataset.id());
+        guard(caller, policy.decideManageCatalog(caller), "catalog.update", "dataset", dataset.id());
         String document = write(dataset);
         return Transactions.inTransaction(dataSource, connection -> {
             try (PreparedStatement upsert = connection.prepareStatement(
@@ -52,7 +52,7 @@ public final class CatalogService {
                 upsert.setTimestamp(3, Timestamp.from(clock.instant()));
                 upsert.executeUpdate();
             }
-            events.recordInTransaction(connection, DomainEvent.builder(caller, "catalog.register").object("dataset", dataset.id()).dataset(dataset.id())
+            events.recordInTransaction(connection, DomainEvent.builder(caller, "catalog.update").object("dataset", dataset.id()).dataset(dataset.id())
                     .detail("source", dataset.source().name()).detail("tier", dataset.tier()).detail("columns", dataset.columns().size()).build());
             return dataset;
         });

@@ -41,7 +41,7 @@ public final class OptOutService {
 
     /** Records the person IDs; already-recorded IDs keep their first date. Returns how many were new. */
     public int record(Caller caller, List<String> personIds) {
-        guard(caller, policy.decideManageOptOuts(caller), "optout.record");
+        guard(caller, policy.decideManageOptOuts(caller), "optout.change");
         Set<String> unique = new LinkedHashSet<>();
         for (String personId : personIds) {
             if (personId == null || personId.isBlank() || personId.length() > 64 || !personId.matches("[A-Za-z0-9_-]+")) {
@@ -67,7 +67,7 @@ public final class OptOutService {
                     added += Math.max(count, 0);
                 }
             }
-            events.recordInTransaction(connection, DomainEvent.builder(caller, "optout.record").object("optout_registry", "-")
+            events.recordInTransaction(connection, DomainEvent.builder(caller, "optout.change").object("optout_registry", "-")
                     .detail("submitted", unique.size()).detail("added", added).build());
             return added;
         });
@@ -75,7 +75,7 @@ public final class OptOutService {
 
     /** How many persons are registered. */
     public long count(Caller caller) {
-        guard(caller, policy.decideViewOptOuts(caller), "optout.view");
+        guard(caller, policy.decideViewOptOuts(caller), "optout.read");
         return Transactions.inTransaction(dataSource, connection -> {
             try (ResultSet rows = connection.createStatement().executeQuery("SELECT count(*) FROM core.optouts")) {
                 rows.next();

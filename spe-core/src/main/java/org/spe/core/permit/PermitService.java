@@ -170,13 +170,13 @@ public final class PermitService {
     /** The permit, if it exists and the caller may see it (a denial is audited and thrown). */
     public Permit get(Caller caller, String permitId) {
         Permit permit = find(permitId).orElseThrow(() -> SpeException.notFound("Permit %s does not exist", permitId));
-        guard(caller, policy.decideViewPermit(caller, permit), "permit.view", "permit", permitId);
+        guard(caller, policy.decideViewPermit(caller, permit), "permit.read", "permit", permitId);
         return permit;
     }
 
     /** The permits the caller may see. */
     public List<Permit> list(Caller caller) {
-        guard(caller, policy.decideListPermits(caller), "permit.list", "permit", "-");
+        guard(caller, policy.decideListPermits(caller), "permit.read", "permit", "-");
         return all().stream().filter(p -> policy.canViewPermit(caller, p)).toList();
     }
 

@@ -87,7 +87,7 @@ class AccountServiceIT {
         Session session = platform.accounts.openSession(new LoginAttempt("carol", "carol-password-123", code("carol"), "10.0.0.5"));
         platform.clock.advance(AccountSettings.defaults().sessionIdle().plusSeconds(1));
         assertThat(platform.accounts.session(session.token(), "10.0.0.5")).isEmpty();
-        assertThat(platform.events.events()).anyMatch(e -> e.action().equals("auth.session_end")
+        assertThat(platform.events.events()).anyMatch(e -> e.action().equals("session.end")
                 && e.objectId().equals(session.caller().sessionId()) && "idle timeout".equals(e.details().get("reason")));
     }
 

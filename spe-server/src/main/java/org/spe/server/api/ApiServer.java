@@ -213,16 +213,16 @@ public final class ApiServer implements AutoCloseable {
                 ctx -> ctx.json(Dto.SessionView.of(Api.session(ctx))));
 
         add(GET, "/api/v1/datasets", "The catalog: every dataset with classified columns", "catalog", true, null, ctx -> {
-            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.view");
+            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.read");
             ctx.json(platform.catalog.datasets().stream().map(Dto.DatasetView::of).toList());
         });
         add(GET, "/api/v1/datasets/{id}", "One dataset", "catalog", true, null, ctx -> {
-            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.view");
+            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.read");
             String id = ctx.pathParam("id");
             ctx.json(Dto.DatasetView.of(platform.catalog.dataset(id).orElseThrow(() -> SpeException.notFound("Dataset %s is not in the catalog", id))));
         });
         add(GET, "/api/v1/linkage-rules", "Which source databases may be linked", "catalog", true, null, ctx -> {
-            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.view");
+            allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.read");
             ctx.json(platform.catalog.linkageRules().stream().map(r -> List.of(r.first().name(), r.second().name())).toList());
         });
         add(POST, "/api/v1/linkage-rules", "Allow linking two source databases (data steward)", "catalog", true, Dto.LinkageRuleBody.class, ctx -> {
@@ -253,7 +253,7 @@ public final class ApiServer implements AutoCloseable {
         add(GET, "/api/v1/permits/{id}", "One permit", "permits", true, null,
                 ctx -> ctx.json(Dto.PermitView.of(platform.permits.get(Api.caller(ctx), ctx.pathParam("id")))));
         add(POST, "/api/v1/permits/{id}/state", "Suspend, reactivate, expire or revoke a permit (data steward)", "permits", true, Dto.StateChangeBody.class, ctx -> {
-            allow(ctx, platform.policy.decideManagePermits(Api.caller(ctx)), "permit.state");
+            allow(ctx, platform.policy.decideManagePermits(Api.caller(ctx)), "permit.update");
             Dto.StateChangeBody body = Api.body(ctx, Dto.StateChangeBody.class);
             PermitState target = Api.enumValue(PermitState.class, body.state(), "state");
             ctx.json(Dto.PermitView.of(platform.permits.changeState(Api.caller(ctx), ctx.pathParam("id"), target, body.reason())));
@@ -262,7 +262,7 @@ public final class ApiServer implements AutoCloseable {
         add(GET, "/api/v1/optouts", "How many persons are in the opt-out registry", "optouts", true, null,
                 ctx -> ctx.json(new Dto.OptOutSummary(platform.optOuts.count(Api.caller(ctx)))));
         add(POST, "/api/v1/optouts", "Record opt-outs (stop-use requests) by common person ID (data steward)", "optouts", true, Dto.OptOutBody.class, ctx -> {
-            allow(ctx, platform.policy.decideManageOptOuts(Api.caller(ctx)), "optout.record");
+            allow(ctx, platform.policy.decideManageOptOuts(Api.caller(ctx)), "optout.change");
             Dto.OptOutBody body = Api.body(ctx, Dto.OptOutBody.class);
             ctx.status(201).json(new Dto.OptOutResult(platform.optOuts.record(Api.caller(ctx), Api.required(body.personIds(), "personIds"))));
         });

@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.spe.server.DemoSeed;
 import org.spe.server.Platform;
-import org.spe.server.PlatformEvents;
 import org.spe.server.api.ApiServer;
 import org.spe.server.config.ConfigLoader;
 import org.spe.server.config.SpeConfig;
@@ -45,12 +44,12 @@ public final class UpCommand implements Callable<Integer> {
             file = candidate.toFile().isFile() ? Optional.of(candidate) : Optional.empty();
         }
         SpeConfig settings = ConfigLoader.load(file, System.getenv(), overrides);
-        Platform platform = Platform.start(settings, Clock.systemUTC(), PlatformEvents::new);
+        Platform platform = Platform.start(settings, Clock.systemUTC());
         List<DemoSeed.Credential> seeded = settings.demo().seed() ? DemoSeed.seedAccounts(platform) : List.of();
         if (settings.demo().seed()) {
             DemoSeed.seedLakeAndPermits(platform);
         }
-        ApiServer server = new ApiServer(platform, List.of()).start(settings.server().bindAddress(), settings.server().port());
+        ApiServer server = new ApiServer(platform, org.spe.server.api.RouteModules.all()).start(settings.server().bindAddress(), settings.server().port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -10,12 +10,14 @@ import org.spe.core.account.AccountSettings;
  * Every setting of the platform, typed and checked at startup. Loaded by {@link ConfigLoader};
  * documented in {@code docs/configuration.md}.
  */
-public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Demo demo) {
+public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Demo demo) {
     public SpeConfig {
         requireNonNull(server, "server is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(database, "database is null");
         requireNonNull(accounts, "accounts is null");
+        requireNonNull(secrets, "secrets is null");
+        requireNonNull(audit, "audit is null");
         requireNonNull(demo, "demo is null");
         if (dataDir.isBlank()) {
             throw new IllegalArgumentException("dataDir must not be empty");
@@ -74,6 +76,25 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
 
         private static AccountSettings settings(int maxFailed, int lockout, int window, int idle, int absolute) {
             return new AccountSettings(maxFailed, Duration.ofMinutes(lockout), window, Duration.ofMinutes(idle), Duration.ofHours(absolute));
+        }
+    }
+
+    /** The local keystore's master key (the embedded secret store). */
+    public record Secrets(String masterKeyFile) {
+        public Secrets {
+            requireNonNull(masterKeyFile, "secrets.masterKeyFile is null");
+        }
+    }
+
+    /** The audit log: retention and how often a tree head is signed under load. */
+    public record Audit(int retentionDays, int treeHeadIntervalSeconds) {
+        public Audit {
+            if (retentionDays < 365) {
+                throw new IllegalArgumentException("audit.retentionDays must be at least 365 (logs are kept at least a year): " + retentionDays);
+            }
+            if (treeHeadIntervalSeconds < 1 || treeHeadIntervalSeconds > 60) {
+                throw new IllegalArgumentException("audit.treeHeadIntervalSeconds must be 1..60: " + treeHeadIntervalSeconds);
+            }
         }
     }
 

@@ -38,7 +38,15 @@ class AuthorizationMatrixIT {
             Map.entry("GET /api/v1/permits/{id}", union(PERMIT_READERS, Set.of("bob"))),
             Map.entry("POST /api/v1/permits/{id}/state", Set.of("sam")),
             Map.entry("GET /api/v1/optouts", Set.of("sam", "erin")),
-            Map.entry("POST /api/v1/optouts", Set.of("sam")));
+            Map.entry("POST /api/v1/optouts", Set.of("sam")),
+            Map.entry("GET /api/v1/audit/events", Set.of("erin")),
+            Map.entry("GET /api/v1/audit/verify", Set.of("erin")),
+            Map.entry("GET /api/v1/audit/tree-head", Set.of("erin")),
+            Map.entry("GET /api/v1/audit/proofs/inclusion", Set.of("erin")),
+            Map.entry("GET /api/v1/audit/proofs/consistency", Set.of("erin")),
+            Map.entry("GET /api/v1/audit/alerts", Set.of("erin")),
+            Map.entry("POST /api/v1/audit/alerts/run", Set.of("erin")),
+            Map.entry("POST /api/v1/audit/exports", Set.of("erin")));
 
     private static final Map<String, String> BODIES = Map.of(
             "POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}",

@@ -57,7 +57,7 @@ public final class TestServer implements AutoCloseable {
         }
         SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(), "server.port", "0",
                 "accounts.passwordMemoryKib", "1024", "accounts.passwordIterations", "1"));
-        platform = Platform.start(config, clock, TestDatabases.fresh(), database -> events);
+        platform = Platform.start(config, clock, TestDatabases.fresh(), audit -> new TeeEventSink(audit, events));
         for (DemoSeed.Credential credential : DemoSeed.seedAccounts(platform)) {
             credentials.put(credential.username(), credential);
         }
@@ -71,7 +71,7 @@ public final class TestServer implements AutoCloseable {
         bobOnlyPermit = platform.permits.create(steward, new org.spe.core.permit.PermitRequest("Bob's study", request.purpose(), request.category(),
                 request.level(), request.pseudonymisationJustification(), List.of("bob"), request.datasets(), request.linkages(), request.validFrom(),
                 request.validUntil(), request.quota(), request.sdcProfile(), request.kAnonymity()));
-        server = new ApiServer(platform, List.of()).start("127.0.0.1", 0);
+        server = new ApiServer(platform, org.spe.server.api.RouteModules.all()).start("127.0.0.1", 0);
     }
 
     /** A logged-in client session: its cookie and CSRF token. */

@@ -232,7 +232,7 @@ public final class WorkspaceService {
             Permit permit = permits.find(workspace.permitId()).orElseThrow();
             guard(caller, policy.decideViewPermit(caller, permit).allowed() && caller.has(Role.RESEARCHER) && permit.names(caller.userId())
                     ? Decision.allow() : Decision.deny("%s is not named on permit %s of workspace %s", caller.userId(), permit.id(), workspaceId),
-                    "workspace.view", "workspace", workspaceId, Optional.of(permit.id()));
+                    "workspace.read", "workspace", workspaceId, Optional.of(permit.id()));
         }
         return workspace;
     }
