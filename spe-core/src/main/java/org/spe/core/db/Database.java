@@ -61,6 +61,8 @@ public final class Database implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("synchronous_commit", "on")
+                    // zonky starts PostgreSQL with -F (no fsync); an acknowledged audit event must survive a machine crash too.
+                    .setServerConfig("fsync", "on")
                     .start();
             String password = ensureEmbeddedRole(server.getPostgresDatabase(), "spe");
             String ownerUrl = "jdbc:postgresql://localhost:" + server.getPort() + "/spe";

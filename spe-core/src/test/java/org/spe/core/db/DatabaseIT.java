@@ -18,4 +18,14 @@ class DatabaseIT {
             assertThat(result.getString(2)).startsWith("PostgreSQL");
         }
     }
+
+    @Test
+    void commitsAreFlushedToDisk() throws Exception {
+        try (Database database = TestDatabases.fresh();
+                Connection connection = database.app().getConnection();
+                ResultSet result = connection.createStatement().executeQuery("SHOW fsync")) {
+            assertThat(result.next()).isTrue();
+            assertThat(result.getString(1)).isEqualTo("on");
+        }
+    }
 }
