@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -63,7 +62,7 @@ public final class DirectoryOutputFiles implements OutputFiles {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot list the outputs of workspace " + workspaceId, e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot list the outputs of workspace " + workspaceId, e);
         }
         files.sort(Comparator.comparing(OutputFile::relativePath));
         return List.copyOf(files);

@@ -10,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -156,7 +155,7 @@ public final class ReleaseService {
                     .detail("title", title).build());
             return null;
         });
-        return view(id, ReleaseRequest.View.AUTHOR);
+        return view(id, ReleaseRequest.View.AUTHOR, caller.userId());
     }
 
     /** The files the author may add: the regular files of the request's workspace {@code outputs/}. */
@@ -252,7 +251,7 @@ public final class ReleaseService {
                         .detail("kind", inspected.kind().name()).detail("sdcStatus", inspected.status().name()).build());
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.AUTHOR);
+            return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
         });
     }
 
@@ -278,7 +277,7 @@ public final class ReleaseService {
                         .detail("fileId", fileId).detail("path", path).build());
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.AUTHOR);
+            return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
         });
     }
 
@@ -304,7 +303,7 @@ public final class ReleaseService {
                         .detail("fileId", fileId).detail("path", path).build());
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.AUTHOR);
+            return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
         });
     }
 
@@ -336,7 +335,7 @@ public final class ReleaseService {
                 transition(connection, caller, locked, ReleaseState.SUBMITTED, Map.of("files", files.size()));
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.AUTHOR);
+            return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
         });
     }
 
@@ -351,7 +350,7 @@ public final class ReleaseService {
                 transition(connection, caller, locked, ReleaseState.WITHDRAWN, Map.of());
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.AUTHOR);
+            return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
         });
     }
 
@@ -364,7 +363,7 @@ public final class ReleaseService {
         requireNonNull(caller, "caller is null");
         List<String> ids = Transactions.inTransaction(dataSource, connection ->
                 ids(connection, "SELECT id FROM release.requests WHERE author_id = ? ORDER BY created_at DESC, id", caller.userId()));
-        return ids.stream().map(id -> view(id, ReleaseRequest.View.AUTHOR)).toList();
+        return ids.stream().map(id -> view(id, ReleaseRequest.View.AUTHOR, caller.userId())).toList();
     }
 
     // ---------------------------------------------------------------- checker
@@ -398,7 +397,7 @@ public final class ReleaseService {
             return headers;
         });
         return waiting.stream().filter(h -> policy.canReviewRelease(caller, h.authorId()))
-                .map(h -> view(h.id(), ReleaseRequest.View.CHECKER)).toList();
+                .map(h -> view(h.id(), ReleaseRequest.View.CHECKER, caller.userId())).toList();
     }
 
     /** Takes a SUBMITTED request into review. */
@@ -413,7 +412,7 @@ public final class ReleaseService {
                 transition(connection, caller, locked, ReleaseState.IN_REVIEW, Map.of());
                 return null;
             });
-            return view(requestId, ReleaseRequest.View.CHECKER);
+            return view(requestId, ReleaseRequest.View.CHECKER, caller.userId());
         });
     }
 
@@ -481,7 +480,7 @@ public final class ReleaseService {
                 log.error("Release package of {} could not be built", requestId, e);
             }
         }
-        return view(requestId, ReleaseRequest.View.CHECKER);
+        return view(requestId, ReleaseRequest.View.CHECKER, caller.userId());
     }
 
     // ---------------------------------------------------------------- both
@@ -492,7 +491,7 @@ public final class ReleaseService {
      */
     public ReleaseRequest get(Caller caller, String requestId) {
         Header request = header(requestId);
-        return view(requestId, viewFor(caller, request, "release.view"));
+        return view(requestId, viewFor(caller, request, "release.view"), caller.userId());
     }
 
     /**
@@ -782,7 +781,7 @@ public final class ReleaseService {
         try {
             return FileInspector.sha256(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot read the release package " + file.getFileName(), e);
         }
     }
 
@@ -831,7 +830,8 @@ public final class ReleaseService {
         }
     }
 
-    private ReleaseRequest view(String requestId, ReleaseRequest.View view) {
+    /** The request as {@code viewerId} sees it in {@code view}; while reviews are blind, only the viewer's own reviews and comments. */
+    private ReleaseRequest view(String requestId, ReleaseRequest.View view, String viewerId) {
         return Transactions.inTransaction(dataSource, connection -> {
             Header h = header(connection, requestId).orElseThrow(() -> SpeException.notFound("Release request %s does not exist", requestId));
             List<ReviewComment> comments = new ArrayList<>();
@@ -842,14 +842,16 @@ public final class ReleaseService {
                     while (rows.next()) {
                         ReviewComment comment = new ReviewComment(rows.getString(1), rows.getString(2), rows.getString(3),
                                 CommentVisibility.valueOf(rows.getString(4)), rows.getTimestamp(5).toInstant());
-                        if (visible(comment, view)) {
+                        if (visible(comment, view) && (!ReleaseTransitions.reviewsBlind(h.state()) || comment.authorId().equals(viewerId))) {
                             comments.add(comment);
                         }
                     }
                 }
             }
+            List<FileReview> reviews = reviews(connection, requestId).stream()
+                    .filter(review -> !ReleaseTransitions.reviewsBlind(h.state()) || review.reviewerId().equals(viewerId)).toList();
             return new ReleaseRequest(h.id(), h.workspaceId(), h.permitId(), h.authorId(), h.title(), h.state(), h.sdcProfile(),
-                    files(connection, requestId), reviews(connection, requestId), comments, h.createdAt(), h.updatedAt(), h.submittedAt(),
+                    files(connection, requestId), reviews, comments, h.createdAt(), h.updatedAt(), h.submittedAt(),
                     h.decidedAt(), view);
         });
     }

@@ -64,6 +64,12 @@ public final class ReleaseTransitions {
     /** States whose release package exists and may be downloaded by the author. */
     private static final Set<ReleaseState> PACKAGED = Set.of(RELEASED);
 
+    /**
+     * States in which reviews are blind: each checker sees only their own decisions and comments,
+     * so the two reviews stay independent, and the author sees none until the outcome.
+     */
+    private static final Set<ReleaseState> BLIND_REVIEW = Set.of(SUBMITTED, IN_REVIEW);
+
     private ReleaseTransitions() {}
 
     /**
@@ -112,6 +118,11 @@ public final class ReleaseTransitions {
     /** Whether {@code state} is final: no transition leaves it and nothing in the request changes. */
     public static boolean isFinal(ReleaseState state) {
         return ALLOWED.get(state).isEmpty();
+    }
+
+    /** Whether, in {@code state}, a viewer sees only their own decisions and comments (see the table's comment). */
+    public static boolean reviewsBlind(ReleaseState state) {
+        return BLIND_REVIEW.contains(state);
     }
 
     /** Whether a request in {@code state} has a release package that its author may download. */

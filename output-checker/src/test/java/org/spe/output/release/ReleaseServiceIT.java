@@ -146,9 +146,15 @@ class ReleaseServiceIT {
         assertThat(record.path("profile").path("threshold").asInt()).isEqualTo(10);
         assertThat(record.path("reviewers").toString()).isEqualTo("[\"carol\",\"dave\"]");
         assertThat(record.path("releasedAt").asText()).isEqualTo(released.decidedAt().orElseThrow().toString());
-        JsonNode cohort = record.path("files").findParent("packagePath").path("packagePath").asText().contains("cohort")
-                ? record.path("files").get(0) : record.path("files").get(1);
-        assertThat(cohort.path("path").asText()).isEqualTo("cohort.csv");
+        JsonNode cohort = null;
+        for (JsonNode file : record.path("files")) {
+            if (file.path("path").asText().equals("cohort.csv")) {
+                cohort = file;
+            }
+        }
+        assertThat(cohort).isNotNull();
+        assertThat(cohort.path("packagePath").asText()).isEqualTo("files/cohort.table.csv");
+        assertThat(cohort.path("sha256").asText()).isEqualTo(released.fileAt("cohort.csv").orElseThrow().sha256());
         assertThat(cohort.path("sdc").path("cells")).hasSize(2);
         assertThat(cohort.path("sdc").path("cells").get(0).path("status").asText()).isEqualTo("PASS");
         assertThat(cohort.path("reviews")).hasSize(2);
@@ -197,7 +203,13 @@ class ReleaseServiceIT {
         decideAll(CAROL, request, ReviewDecision.APPROVE);
         service.review(DAVE, request.id(), table, ReviewDecision.REQUEST_CHANGES, Optional.of("Carol, check the earlier release P-7"), CommentVisibility.CHECKERS);
         service.review(DAVE, request.id(), table, ReviewDecision.REQUEST_CHANGES, Optional.of("Please merge the sexes"), CommentVisibility.RESEARCHER);
-        assertThat(service.get(DAVE, request.id()).state()).isEqualTo(ReleaseState.IN_REVIEW);
+        // reviews are blind while in review: each checker sees only their own decisions and comments
+        ReleaseRequest carolsView = service.get(CAROL, request.id());
+        assertThat(carolsView.state()).isEqualTo(ReleaseState.IN_REVIEW);
+        assertThat(carolsView.reviews()).extracting(FileReview::reviewerId).containsOnly("carol");
+        assertThat(carolsView.comments()).isEmpty();
+        assertThat(service.get(DAVE, request.id()).reviews()).extracting(FileReview::reviewerId).containsOnly("dave");
+        assertThat(service.get(ALICE, request.id()).reviews()).isEmpty();
         service.review(DAVE, request.id(), cohort, ReviewDecision.APPROVE, Optional.empty(), CommentVisibility.RESEARCHER);
 
         ReleaseRequest returned = service.get(ALICE, request.id());

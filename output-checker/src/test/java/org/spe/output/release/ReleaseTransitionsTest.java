@@ -101,6 +101,10 @@ class ReleaseTransitionsTest {
                     .extracting(e -> ((SpeException) e).category()).isEqualTo(ErrorCategory.CONFLICT);
         }
         assertThat(ReleaseTransitions.isFinal(state)).isEqualTo(FINAL.contains(state));
+        boolean inReview = state == ReleaseState.SUBMITTED || state == ReleaseState.IN_REVIEW;
+        assertThat(ReleaseTransitions.awaitsChecker(state)).isEqualTo(inReview);
+        assertThat(ReleaseTransitions.reviewsBlind(state)).isEqualTo(inReview);
+        assertThat(ReleaseTransitions.packaged(state)).isEqualTo(state == ReleaseState.RELEASED);
     }
 
     @Test

@@ -13,7 +13,6 @@ import com.univocity.parsers.csv.CsvWriterSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -269,7 +268,7 @@ public final class FileInspector {
             String report = report(OutputKind.MICRODATA_TABLE, result.check(), spec.aggregation(), result.released());
             return new Inspected(OutputKind.MICRODATA_TABLE, sha256, table, sha256(table), result.status(), report);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot stage " + relativePath + " for the SDC check", e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot stage " + relativePath + " for the SDC check", e);
         } finally {
             deleteQuietly(folder);
         }
@@ -328,7 +327,7 @@ public final class FileInspector {
         try {
             return MAPPER.writeValueAsString(root);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot write the SDC report of " + check.output(), e);
         }
     }
 

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import org.spe.core.ErrorCategory;
+import org.spe.core.SpeException;
 import org.spe.output.release.PackageSigner;
 import org.spe.output.release.PackageVerifier;
 
@@ -54,7 +55,7 @@ public final class PackageWriter {
         try {
             manifestBytes = MAPPER.writeValueAsBytes(manifest);
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot write the manifest of " + target.getFileName(), e);
         }
         byte[] signature = Base64.getEncoder().encodeToString(signer.sign(manifestBytes)).getBytes(StandardCharsets.US_ASCII);
         Map<String, byte[]> all = new LinkedHashMap<>(entries);
@@ -74,7 +75,7 @@ public final class PackageWriter {
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot write the release package " + target, e);
+            throw new SpeException(ErrorCategory.INTERNAL, "Cannot write the release package " + target.getFileName(), e);
         }
     }
 }
