@@ -36,14 +36,14 @@ public final class PackageWriter {
     private PackageWriter() {}
 
     /**
-     * @param target the zip to write (replaced if it exists)
+     * @param file the zip to write (replaced if it exists)
      * @param header fields written at the top of the manifest (request id, permit, …)
      * @param entries entry name to content, in the order to write
      * @param signer the platform's signer
      * @param time the modification time of every entry (the release time, so rebuilding gives the same bytes)
      */
-    public static void write(Path target, Map<String, Object> header, Map<String, byte[]> entries, PackageSigner signer, Instant time) {
-        requireNonNull(target, "target is null");
+    public static void write(Path file, Map<String, Object> header, Map<String, byte[]> entries, PackageSigner signer, Instant time) {
+        Path target = requireNonNull(file, "file is null").toAbsolutePath();
         ObjectNode manifest = MAPPER.createObjectNode();
         manifest.put("format", PackageVerifier.FORMAT);
         header.forEach((key, value) -> manifest.set(key, MAPPER.valueToTree(value)));
@@ -64,7 +64,7 @@ public final class PackageWriter {
         try {
             Files.createDirectories(target.getParent());
             Path temporary = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
-            try (OutputStream file = Files.newOutputStream(temporary); ZipOutputStream zip = new ZipOutputStream(file)) {
+            try (OutputStream out = Files.newOutputStream(temporary); ZipOutputStream zip = new ZipOutputStream(out)) {
                 for (Map.Entry<String, byte[]> entry : all.entrySet()) {
                     ZipEntry zipEntry = new ZipEntry(entry.getKey());
                     zipEntry.setLastModifiedTime(FileTime.from(time));
