@@ -20,8 +20,10 @@ import org.spe.output.sdc.CheckStatus;
  * @param releasedSha256 hex SHA-256 of what the package holds for this file (the snapshot itself,
  *     or for a microdata table the generated table CSV)
  * @param sdcStatus the automatic verdict
- * @param sdcReport the automatic check as JSON ({@code docs/sdc-report.md}, plus {@code breaches}
- *     for output-level rules); labels a spreadsheet would run as formulas are shown with a leading {@code '}
+ * @param sdcReport the automatic check as JSON. In the checkers' view the full report
+ *     ({@code docs/sdc-report.md}, plus {@code breaches} for output-level rules: true values, persons,
+ *     rule numbers); in the author's view only the releasable record (labels, statuses and rule ids,
+ *     no values or numbers). Labels a spreadsheet would run as formulas are shown with a leading {@code '}
  * @param justification the author's case for an exception; required before submit unless PASS
  * @param addedAt when the snapshot was taken
  */

@@ -3,7 +3,6 @@ package org.spe.output.release;
 import static java.util.Objects.requireNonNull;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -48,6 +47,7 @@ import org.spe.core.policy.AccessPolicy;
 import org.spe.core.policy.Decision;
 import org.spe.output.release.internal.FileInspector;
 import org.spe.output.release.internal.PackageWriter;
+import org.spe.output.release.internal.SdcRecords;
 import org.spe.output.sdc.CheckStatus;
 import org.spe.output.sdc.SdcProfile;
 import org.spe.output.sdc.SdcProfiles;
@@ -496,14 +496,17 @@ public final class ReleaseService {
 
     /**
      * The first rows of what the package would hold for a file (the generated table of a microdata
-     * CSV), with every field a spreadsheet would run as a formula prefixed by {@code '}. Same
-     * access as {@link #get}.
+     * CSV), with every field a spreadsheet would run as a formula prefixed by {@code '}. For output
+     * checkers who may review the request only: shown outside a workspace, it would be a way out
+     * around the review.
      *
      * @throws SpeException INVALID_INPUT for a free-form file that is not UTF-8 text
      */
     public List<List<String>> preview(Caller caller, String requestId, String fileId) {
+        requireNonNull(caller, "caller is null");
         Header request = header(requestId);
-        viewFor(caller, request, "release.file.preview");
+        guard(caller, policy.decideReviewRelease(caller, request.authorId()), "release.file.preview", requestId, Optional.of(request.permitId()),
+                Optional.of(request.workspaceId()));
         return Transactions.inTransaction(dataSource, connection -> {
             try (PreparedStatement select = connection.prepareStatement(
                     "SELECT relative_path, kind, released_content FROM release.files WHERE id = ? AND request_id = ?")) {
@@ -562,7 +565,7 @@ public final class ReleaseService {
                 node.put("releasedSha256", file.releasedSha256());
                 node.put("sdcStatus", file.sdcStatus().name());
                 node.put("justification", file.justification().orElse(null));
-                node.set("sdc", parse(file.sdcReport()));
+                node.set("sdc", SdcRecords.releasable(file.sdcReport()));
                 ArrayNode decisions = node.putArray("reviews");
                 for (FileReview review : reviews) {
                     if (review.fileId().equals(file.id())) {
@@ -793,14 +796,6 @@ public final class ReleaseService {
         }
     }
 
-    private static JsonNode parse(String json) {
-        try {
-            return PRETTY.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new SpeException(ErrorCategory.INTERNAL, "A stored SDC report cannot be read", e);
-        }
-    }
-
     private Header header(String requestId) {
         requireNonNull(requestId, "requestId is null");
         return Transactions.inTransaction(dataSource, connection -> header(connection, requestId))
@@ -848,10 +843,16 @@ public final class ReleaseService {
                     }
                 }
             }
+            List<ReleaseFile> files = files(connection, requestId).stream().map(file -> switch (view) {
+                case CHECKER -> file;
+                case AUTHOR -> new ReleaseFile(file.id(), file.relativePath(), file.description(), file.kind(), file.tableSpec(), file.sha256(),
+                        file.sizeBytes(), file.releasedSha256(), file.sdcStatus(), SdcRecords.releasableText(file.sdcReport()), file.justification(),
+                        file.addedAt());
+            }).toList();
             List<FileReview> reviews = reviews(connection, requestId).stream()
                     .filter(review -> !ReleaseTransitions.reviewsBlind(h.state()) || review.reviewerId().equals(viewerId)).toList();
             return new ReleaseRequest(h.id(), h.workspaceId(), h.permitId(), h.authorId(), h.title(), h.state(), h.sdcProfile(),
-                    files(connection, requestId), reviews, comments, h.createdAt(), h.updatedAt(), h.submittedAt(),
+                    files, reviews, comments, h.createdAt(), h.updatedAt(), h.submittedAt(),
                     h.decidedAt(), view);
         });
     }

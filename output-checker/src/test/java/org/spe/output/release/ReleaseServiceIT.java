@@ -157,6 +157,10 @@ class ReleaseServiceIT {
         assertThat(cohort.path("sha256").asText()).isEqualTo(released.fileAt("cohort.csv").orElseThrow().sha256());
         assertThat(cohort.path("sdc").path("cells")).hasSize(2);
         assertThat(cohort.path("sdc").path("cells").get(0).path("status").asText()).isEqualTo("PASS");
+        // the record that leaves holds rule results, never the evidence (true values, persons, rule numbers)
+        assertThat(cohort.path("sdc").path("cells").get(0).has("persons")).isFalse();
+        assertThat(cohort.path("sdc").path("cells").get(0).has("value")).isFalse();
+        assertThat(cohort.path("sdc").path("cells").get(0).has("ruleDetails")).isFalse();
         assertThat(cohort.path("reviews")).hasSize(2);
 
         assertThat(events(request.id())).extracting(DomainEvent::action).contains("release.create", "release.file.add", "release.file.justify",
@@ -341,6 +345,25 @@ class ReleaseServiceIT {
         service.justify(ALICE, request.id(), fileId, "Labels only");
         service.submit(ALICE, request.id());
         assertThat(service.preview(CAROL, request.id(), fileId)).containsExactly(List.of("label", "count"), List.of("'=cmd|' /C calc'!A0", "120"));
+        assertThatThrownBy(() -> service.preview(ALICE, request.id(), fileId)).isInstanceOf(AccessDeniedException.class);
+    }
+
+    @Test
+    void theAuthorSeesRuleResultsButNotTheCheckersEvidence() throws IOException {
+        String workspace = workspace();
+        StringBuilder small = new StringBuilder("sex\n");
+        for (int i = 0; i < 23; i++) {
+            small.append(i < 20 ? "F\n" : "M\n");
+        }
+        Files.writeString(outputs.outputs(workspace).resolve("small.csv"), small.toString());
+        ReleaseRequest request = service.create(ALICE, workspace, permit.id(), "Small cells");
+        request = service.addFile(ALICE, request.id(), "small.csv", "Cohort by sex", Optional.of(TableSpec.count(List.of("sex"), List.of())));
+        ReleaseFile file = request.fileAt("small.csv").orElseThrow();
+        assertThat(file.sdcStatus()).isEqualTo(CheckStatus.FAIL);
+        assertThat(file.sdcReport()).contains("\"rules\":[\"threshold\"]").doesNotContain("persons").doesNotContain("\"value\"");
+        service.justify(ALICE, request.id(), file.id(), "Will be suppressed");
+        service.submit(ALICE, request.id());
+        assertThat(service.get(CAROL, request.id()).fileAt("small.csv").orElseThrow().sdcReport()).contains("\"persons\":3");
     }
 
     private static byte[] zipBomb() throws IOException {
