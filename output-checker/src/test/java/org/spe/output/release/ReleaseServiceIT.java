@@ -2,6 +2,7 @@ package org.spe.output.release;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -185,8 +186,8 @@ class ReleaseServiceIT {
         assertThat(service.get(CAROL, request.id()).reviews()).isEmpty();
         assertThat(events(request.id())).filteredOn(e -> e.outcome() == EventOutcome.DENIED)
                 .extracting(DomainEvent::action, e -> e.caller().userId())
-                .contains(org.assertj.core.groups.Tuple.tuple("release.review.start", "alice"), org.assertj.core.groups.Tuple.tuple("release.review", "alice"),
-                        org.assertj.core.groups.Tuple.tuple("release.review", "bob"));
+                .contains(tuple("release.review.start", "alice"), tuple("release.review", "alice"),
+                        tuple("release.review", "bob"));
     }
 
     @Test
@@ -288,8 +289,22 @@ class ReleaseServiceIT {
         assertThat(service.download(ALICE, request.id())).exists();
         assertThat(events(request.id())).filteredOn(e -> e.action().equals("release.download"))
                 .extracting(e -> e.caller().userId(), DomainEvent::outcome)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", EventOutcome.DENIED), org.assertj.core.groups.Tuple.tuple("bob", EventOutcome.DENIED),
-                        org.assertj.core.groups.Tuple.tuple("carol", EventOutcome.DENIED), org.assertj.core.groups.Tuple.tuple("alice", EventOutcome.SUCCESS));
+                .containsExactly(tuple("alice", EventOutcome.DENIED), tuple("bob", EventOutcome.DENIED),
+                        tuple("carol", EventOutcome.DENIED), tuple("alice", EventOutcome.SUCCESS));
+    }
+
+    @Test
+    void theAuthorWithdrawsAndListsTheirRequests() throws IOException {
+        ReleaseRequest request = draft();
+        assertThat(service.mine(ALICE)).extracting(ReleaseRequest::id).contains(request.id());
+        assertThat(service.mine(BOB)).extracting(ReleaseRequest::id).doesNotContain(request.id());
+        assertThatThrownBy(() -> service.withdraw(BOB, request.id())).isInstanceOf(AccessDeniedException.class);
+        assertThat(service.withdraw(ALICE, request.id()).state()).isEqualTo(ReleaseState.WITHDRAWN);
+        assertThatThrownBy(() -> service.submit(ALICE, request.id())).isInstanceOf(SpeException.class).hasMessageContaining("WITHDRAWN, which is final");
+        assertThat(events(request.id())).extracting(DomainEvent::action, DomainEvent::outcome)
+                .contains(tuple("release.withdraw", EventOutcome.SUCCESS),
+                        tuple("release.withdraw", EventOutcome.DENIED),
+                        tuple("release.submit", EventOutcome.DENIED));
     }
 
     @Test
