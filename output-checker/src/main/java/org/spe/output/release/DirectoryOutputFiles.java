@@ -4,7 +4,6 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.FileVisitOption;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -13,7 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Stream;
 import org.spe.core.ErrorCategory;
@@ -49,7 +47,7 @@ public final class DirectoryOutputFiles implements OutputFiles {
         }
         List<OutputFile> files = new ArrayList<>();
         // Files.walk without FOLLOW_LINKS does not descend into linked directories
-        try (Stream<Path> walk = Files.walk(outputs, EnumSet.noneOf(FileVisitOption.class).toArray(FileVisitOption[]::new))) {
+        try (Stream<Path> walk = Files.walk(outputs)) {
             for (Path path : (Iterable<Path>) walk::iterator) {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
                 if (attributes.isRegularFile()) {

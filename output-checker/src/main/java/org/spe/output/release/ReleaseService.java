@@ -354,11 +354,7 @@ public final class ReleaseService {
         });
     }
 
-    /**
-     * The author's requests, newest first.
-     *
-     * @throws org.spe.core.AccessDeniedException never; a caller without requests gets an empty list
-     */
+    /** The requests the caller wrote, newest first, in the author's view; empty for anyone else. */
     public List<ReleaseRequest> mine(Caller caller) {
         requireNonNull(caller, "caller is null");
         List<String> ids = Transactions.inTransaction(dataSource, connection ->
