@@ -128,7 +128,7 @@ public final class ReleaseService {
         requireNonNull(permitId, "permitId is null");
         requireNonNull(title, "title is null");
         Permit permit = permits.apply(permitId).orElseThrow(() -> SpeException.notFound("Permit %s does not exist", permitId));
-        guard(caller, policy.decideUseWorkspace(caller, permit, today()), "release.create", "-", Optional.of(permitId), Optional.of(workspaceId));
+        guard(caller, policy.decideUseWorkspace(caller, permit, today()), ReleaseTransitions.auditAction(ReleaseState.DRAFT), "-", Optional.of(permitId), Optional.of(workspaceId));
         if (title.isBlank() || title.length() > 200) {
             throw SpeException.invalid("A release request needs a title of 1 to 200 characters");
         }
@@ -681,7 +681,9 @@ public final class ReleaseService {
             update.executeUpdate();
         }
         DomainEvent.Builder event = event(caller, ReleaseTransitions.auditAction(target), locked.id(), locked.permitId(), locked.workspaceId())
-                .detail("from", locked.state().name()).detail("to", target.name());
+                .detail("from", locked.state().name()).detail("to", target.name())
+                // the audit monitor counts release.decision events whose decision is REJECTED
+                .detail("decision", target.name());
         details.forEach(event::detail);
         events.recordInTransaction(connection, event.build());
     }

@@ -51,14 +51,19 @@ public final class ReleaseTransitions {
             REJECTED, Set.of(),
             WITHDRAWN, Set.of()));
 
-    /** The audit action recorded when a request enters each state. */
+    /**
+     * The audit action recorded when a request enters each state, in the audit log's vocabulary
+     * ({@code org.spe.audit.AuditActions}: {@code release.request}, {@code release.submit},
+     * {@code release.review}, {@code release.decision}); the event's {@code decision} detail names
+     * the state entered, which the audit monitor reads to count rejections.
+     */
     private static final Map<ReleaseState, String> AUDIT_ACTION = new EnumMap<>(Map.of(
-            DRAFT, "release.create",
+            DRAFT, "release.request",
             SUBMITTED, "release.submit",
-            IN_REVIEW, "release.review.start",
-            RETURNED, "release.return",
-            RELEASED, "release.release",
-            REJECTED, "release.reject",
+            IN_REVIEW, "release.review",
+            RETURNED, "release.decision",
+            RELEASED, "release.decision",
+            REJECTED, "release.decision",
             WITHDRAWN, "release.withdraw"));
 
     /** States whose release package exists and may be downloaded by the author. */
