@@ -32,6 +32,11 @@ public final class DatagenBenchmark {
 
     private DatagenBenchmark() {}
 
+    /** Command-line entry: {@code DatagenBenchmark [patients]}. */
+    public static void main(String[] args) {
+        run(System.out, args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : DEFAULT_PATIENTS);
+    }
+
     /** Runs the benchmark and returns the report file. Throws IllegalStateException when the child fails. */
     public static Path run(PrintStream out, long patients) {
         requireNonNull(out, "out is null");
@@ -142,8 +147,9 @@ public final class DatagenBenchmark {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                path.toFile().setWritable(true);
+            List<Path> all = paths.toList();
+            all.forEach(path -> path.toFile().setWritable(true, true)); // read-only extracts: parents first
+            for (Path path : all.stream().sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {
