@@ -60,6 +60,12 @@ public final class DatagenBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
         command.addAll(LocalSpark.ADD_OPENS);
+        for (String property : List.of("logback.configurationFile", "java.io.tmpdir")) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(DatagenCommand.class.getName());
