@@ -29,6 +29,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spe.core.ErrorCategory;
@@ -56,6 +57,14 @@ class ExtractBuilderIT {
 
     @TempDir
     Path extracts;
+
+    /** Extracts are read-only; make them deletable before JUnit removes the temporary folder. */
+    @AfterEach
+    void removeExtracts() throws Exception {
+        try (Stream<Path> entries = Files.list(extracts)) {
+            entries.forEach(DatagenBenchmark::deleteRecursively);
+        }
+    }
 
     @Test
     void noDirectIdentifierColumnOrValueReachesAnExtract() {

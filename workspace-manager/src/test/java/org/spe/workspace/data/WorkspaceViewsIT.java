@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,6 +24,14 @@ class WorkspaceViewsIT {
 
     @TempDir
     Path extracts;
+
+    /** Extracts are read-only; make them deletable before JUnit removes the temporary folder. */
+    @AfterEach
+    void removeExtracts() throws Exception {
+        try (Stream<Path> entries = Files.list(extracts)) {
+            entries.forEach(DatagenBenchmark::deleteRecursively);
+        }
+    }
 
     @AfterEach
     void restoreSession() {
