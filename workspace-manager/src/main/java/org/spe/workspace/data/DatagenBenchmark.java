@@ -32,6 +32,11 @@ public final class DatagenBenchmark {
 
     private DatagenBenchmark() {}
 
+    /** Command-line entry: {@code DatagenBenchmark [patients]}. */
+    public static void main(String[] args) {
+        run(System.out, args.length > 0 ? Long.parseLong(args[0].replace("_", "")) : DEFAULT_PATIENTS);
+    }
+
     /** Runs the benchmark and returns the report file. Throws IllegalStateException when the child fails. */
     public static Path run(PrintStream out, long patients) {
         requireNonNull(out, "out is null");
@@ -55,6 +60,12 @@ public final class DatagenBenchmark {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx2g");
         command.addAll(LocalSpark.ADD_OPENS);
+        for (String property : List.of("logback.configurationFile", "java.io.tmpdir")) {
+            String value = System.getProperty(property);
+            if (value != null) {
+                command.add("-D" + property + "=" + value);
+            }
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(DatagenCommand.class.getName());
@@ -142,8 +153,9 @@ public final class DatagenBenchmark {
             return;
         }
         try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                path.toFile().setWritable(true);
+            List<Path> all = paths.toList();
+            all.forEach(path -> path.toFile().setWritable(true, true)); // read-only extracts: parents first
+            for (Path path : all.stream().sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(path);
             }
         } catch (IOException e) {

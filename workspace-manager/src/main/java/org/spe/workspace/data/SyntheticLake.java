@@ -283,7 +283,8 @@ public final class SyntheticLake {
             int partitions = (int) Math.max(2, Math.min(1_000, (patients + PATIENTS_PER_PARTITION - 1) / PATIENTS_PER_PARTITION));
             long mask = (seed * 0x9E3779B97F4A7C15L) >>> 24; // 40 bits
             Column id = col("id");
-            Column age = least(floor(pow(random.uniform("age", id), 0.8).multiply(105.0)), lit(104L)).cast("int");
+            // Triangular over 0–105 (mean about 52): the sum of two uniforms.
+            Column age = least(floor(random.uniform("age", id).plus(random.uniform("age.second", id)).multiply(52.5)), lit(104L)).cast("int");
             Column birthDate = date_add(lit(REFERENCE_DATE),
                     age.multiply(-365).minus(uniformIndex(random.uniform("birthday", id), 365)).minus(age.divide(4).cast("int")));
             return spark.range(0, patients, 1, partitions)
