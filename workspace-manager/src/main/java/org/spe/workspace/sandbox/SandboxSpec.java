@@ -78,6 +78,14 @@ public record SandboxSpec(
                 environment, controlDirectory);
     }
 
+    /** A spec with {@code variables} added to {@link #environment()}, replacing same-named ones. */
+    public SandboxSpec withEnvironment(Map<String, String> variables) {
+        Map<String, String> merged = new java.util.HashMap<>(environment);
+        merged.putAll(requireNonNull(variables, "variables is null"));
+        return new SandboxSpec(workspaceId, homeDirectory, outputsDirectory, extractDirectory, extraReadOnlyBinds,
+                merged, controlDirectory);
+    }
+
     private static Path absolute(Path path, String name) {
         requireNonNull(path, name + " is null");
         if (!path.isAbsolute()) {
