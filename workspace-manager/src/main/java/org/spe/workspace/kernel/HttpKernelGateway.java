@@ -28,7 +28,7 @@ import org.spe.core.SpeException;
  */
 public final class HttpKernelGateway implements KernelGateway {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int RESTART_ATTEMPTS = 4;
+    private static final int RESTART_ATTEMPTS = 6;
 
     private final URI baseUri;
     private final String token;
