@@ -12,7 +12,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * clients that cannot dial a Unix socket (the JDK's HttpClient) can reach a server that listens
  * on one (jupyter-server inside a sandbox). Each accepted connection gets its own connection to
  * the socket and two pump threads. Any local process can connect to the port; the server behind
- * it still demands its token.
+ * it still demands its token. Only a real socket is dialled, never a symbolic link.
  *
  * <p>Thread-safe. {@link #close()} stops accepting and closes every open connection.
  */
@@ -120,6 +123,11 @@ public final class UnixSocketForwarder implements AutoCloseable {
                 }
                 return;
             }
+            if (!isSocketNotLink()) {
+                log.warn("forwarder refuses {}: not a socket (a symbolic link or a plain file)", socketPath);
+                closeQuietly(client);
+                continue;
+            }
             SocketChannel upstream;
             try {
                 upstream = SocketChannel.open(UnixDomainSocketAddress.of(socketPath));
@@ -138,6 +146,22 @@ public final class UnixSocketForwarder implements AutoCloseable {
             AtomicInteger directions = new AtomicInteger(2);
             pump(client, upstream, directions, "up");
             pump(upstream, client, directions, "down");
+        }
+    }
+
+    /**
+     * The socket lives in a directory the sandbox can write, so code inside could replace it with
+     * a symbolic link to a socket of the host; connecting would follow it. Refuse anything but a
+     * socket. (A swap between this check and the connect remains possible; the platform's requests
+     * carry nothing but the gateway token, which the sandbox can read anyway.)
+     */
+    private boolean isSocketNotLink() {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(socketPath, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS);
+            return attributes.isOther();
+        } catch (IOException e) {
+            return false;
         }
     }
 

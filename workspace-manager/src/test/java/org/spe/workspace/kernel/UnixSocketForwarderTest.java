@@ -94,6 +94,18 @@ class UnixSocketForwarderTest {
         }
     }
 
+    @Test
+    void refusesToFollowASymbolicLinkPlantedInPlaceOfTheSocket() throws IOException {
+        Path planted = java.nio.file.Files.createSymbolicLink(directory.resolve("planted.sock"), directory.resolve("echo.sock"));
+        try (UnixSocketForwarder viaLink = UnixSocketForwarder.start(planted);
+                Socket client = new Socket(InetAddress.getLoopbackAddress(), viaLink.port())) {
+            client.setSoTimeout((int) Duration.ofSeconds(5).toMillis());
+
+            assertThat(client.getInputStream().read()).isEqualTo(-1);
+            assertThat(viaLink.openConnections()).isZero();
+        }
+    }
+
     private static void echo(SocketChannel channel) {
         ByteBuffer buffer = ByteBuffer.allocate(1024);
         try (channel) {
