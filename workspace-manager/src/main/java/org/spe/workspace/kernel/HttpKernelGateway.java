@@ -34,6 +34,8 @@ public final class HttpKernelGateway implements KernelGateway {
     private final String token;
     private final KernelClientConfig config;
     private final HttpClient http;
+    /** WebSockets get their own client, so a handshake never rides on a pooled HTTP connection. */
+    private final HttpClient webSockets;
     private final KernelMessageCodec codec = new KernelMessageCodec();
 
     /**
@@ -53,6 +55,10 @@ public final class HttpKernelGateway implements KernelGateway {
         }
         this.config = requireNonNull(config, "config is null");
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.requestTimeout())
+                .build();
+        this.webSockets = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.requestTimeout())
                 .build();
@@ -125,7 +131,7 @@ public final class HttpKernelGateway implements KernelGateway {
         URI channels = URI.create("ws://" + baseUri.getRawAuthority() + baseUri.getRawPath() + "api/kernels/"
                 + kernelId + "/channels");
         WebSocketKernelSession session = new WebSocketKernelSession(this, kernelId, channels, codec, config,
-                (uri, listener) -> http.newWebSocketBuilder()
+                (uri, listener) -> webSockets.newWebSocketBuilder()
                         .header("Authorization", "token " + token)
                         .connectTimeout(config.requestTimeout())
                         .buildAsync(uri, listener));

@@ -18,6 +18,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +58,7 @@ public final class JupyterServerProcess implements AutoCloseable {
     private final UnixSocketForwarder forwarder;
     private final HttpKernelGateway gateway;
     private final Path configDirectory;
-    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private JupyterServerProcess(String workspaceId, SandboxProcess process, UnixSocketForwarder forwarder,
             HttpKernelGateway gateway, Path configDirectory) {
@@ -187,8 +189,8 @@ public final class JupyterServerProcess implements AutoCloseable {
     }
 
     /** Environment of the server inside the sandbox, merged over the spec's own. */
-    static java.util.Map<String, String> environment() {
-        return java.util.Map.of(
+    static Map<String, String> environment() {
+        return Map.of(
                 "JUPYTER_CONFIG_DIR", CONFIG_MOUNT + "/config",
                 "JUPYTER_PATH", CONFIG_MOUNT + "/data",
                 "JUPYTER_DATA_DIR", SandboxLayout.HOME + "/.local/share/jupyter",

@@ -3,6 +3,7 @@ package org.spe.workspace.kernel;
 import static java.util.Objects.requireNonNull;
 
 import java.util.List;
+import java.util.regex.Pattern;
 
 /** One output of an execution, as published by the kernel on the iopub channel. */
 public sealed interface KernelOutput {
@@ -36,7 +37,7 @@ public sealed interface KernelOutput {
 
     /** An exception raised by the code ({@code error}). */
     record Error(String ename, String evalue, List<String> traceback) implements KernelOutput {
-        private static final java.util.regex.Pattern ANSI_ESCAPE = java.util.regex.Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");
+        private static final Pattern ANSI_ESCAPE = Pattern.compile("\u001b\\[[0-9;]*[A-Za-z]");
 
         public Error {
             requireNonNull(ename, "ename is null");

@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channel;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -90,6 +92,7 @@ public final class UnixSocketForwarder implements AutoCloseable {
      * tests of reconnection.
      */
     public void closeConnections() {
+        log.debug("forwarder to {} closes {} channels", socketPath, open.size());
         for (SocketChannel channel : List.copyOf(open)) {
             closeQuietly(channel);
         }
@@ -102,7 +105,7 @@ public final class UnixSocketForwarder implements AutoCloseable {
         closeConnections();
     }
 
-    private java.net.SocketAddress localAddress() {
+    private SocketAddress localAddress() {
         try {
             return server.getLocalAddress();
         } catch (IOException e) {
@@ -123,8 +126,8 @@ public final class UnixSocketForwarder implements AutoCloseable {
                 }
                 return;
             }
+            log.debug("forwarder to {} accepts {}", socketPath, client);
             if (!isSocketNotLink()) {
-                log.warn("forwarder refuses {}: not a socket (a symbolic link or a plain file)", socketPath);
                 closeQuietly(client);
                 continue;
             }
@@ -159,8 +162,14 @@ public final class UnixSocketForwarder implements AutoCloseable {
         try {
             BasicFileAttributes attributes = Files.readAttributes(socketPath, BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS);
-            return attributes.isOther();
+            if (!attributes.isOther()) {
+                log.warn("forwarder refuses {}: not a socket (a symbolic link or another file)", socketPath);
+                return false;
+            }
+            return true;
         } catch (IOException e) {
+            // Not there (yet): the server has not bound it.
+            log.debug("forwarder cannot reach {}: {}", socketPath, e.toString());
             return false;
         }
     }
@@ -183,6 +192,7 @@ public final class UnixSocketForwarder implements AutoCloseable {
                 // One side went away, or closeConnections cut it.
                 failed = true;
             } finally {
+                log.debug("forwarder pump {} of {} ends (failed: {})", direction, from, failed);
                 if (failed || directions.decrementAndGet() == 0) {
                     closeQuietly(from);
                     closeQuietly(to);
@@ -195,7 +205,7 @@ public final class UnixSocketForwarder implements AutoCloseable {
         thread.start();
     }
 
-    private static void closeQuietly(java.nio.channels.Channel channel) {
+    private static void closeQuietly(Channel channel) {
         try {
             channel.close();
         } catch (IOException e) {

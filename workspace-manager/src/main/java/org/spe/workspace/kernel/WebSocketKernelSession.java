@@ -6,9 +6,12 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +36,8 @@ import org.spe.core.SpeException;
  */
 final class WebSocketKernelSession implements KernelSession {
     private static final Logger log = LoggerFactory.getLogger(WebSocketKernelSession.class);
+    /** After this long without a message, a ping must be answered before a request is sent. */
+    private static final Duration QUIET = Duration.ofSeconds(1);
 
     private final KernelGateway gateway;
     private final String kernelId;
@@ -48,6 +53,7 @@ final class WebSocketKernelSession implements KernelSession {
     private volatile WebSocket socket;
     private int generation;
     private volatile boolean closed;
+    private volatile long lastReceivedNanos = System.nanoTime();
 
     WebSocketKernelSession(KernelGateway gateway, String kernelId, URI channelsUri, KernelMessageCodec codec,
             KernelClientConfig config, BiFunction<URI, WebSocket.Listener, CompletableFuture<WebSocket>> connector) {
@@ -86,6 +92,7 @@ final class WebSocketKernelSession implements KernelSession {
                 socket = connector.apply(uri, next)
                         .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
                 connection = next;
+                lastReceivedNanos = System.nanoTime();
             } catch (ExecutionException e) {
                 throw new RetriableException("cannot open the WebSocket of kernel " + kernelId, e.getCause());
             } catch (TimeoutException e) {
@@ -113,7 +120,7 @@ final class WebSocketKernelSession implements KernelSession {
             // Whatever is queued belongs to earlier executions; replies are matched by id anyway,
             // but a stale "restarting" must not be taken for this execution's death.
             events.clear();
-            if (!isConnected()) {
+            if (!isConnected() || !answersPing()) {
                 reconnect();
             }
             KernelMessage request = codec.executeRequest(sessionId, config.username(), code);
@@ -129,8 +136,15 @@ final class WebSocketKernelSession implements KernelSession {
             Optional<Integer> executionCount = Optional.empty();
             boolean idle = false;
             boolean reconnected = false;
+            long idleDeadline = Long.MAX_VALUE;
             while (replyStatus.isEmpty() || !idle) {
-                Event event = poll(deadline);
+                Event event = poll(Math.min(deadline, idleDeadline));
+                if (event == null && replyStatus.isPresent()) {
+                    // The reply came but the idle status did not: iopub lost messages (a kernel's
+                    // restart, a dropped socket). Do not hang on it; outputs may be incomplete.
+                    log.warn("kernel {} replied but did not go idle within {}", kernelId, config.interruptGrace());
+                    break;
+                }
                 if (event == null) {
                     interruptAfterTimeout(requestId);
                     return new ExecutionResult(ExecutionStatus.TIMEOUT, executionCount, outputs, limiter.truncated(),
@@ -146,6 +160,8 @@ final class WebSocketKernelSession implements KernelSession {
                     log.info("kernel {} WebSocket dropped during an execution; reconnecting", kernelId);
                     reconnect();
                     reconnected = true;
+                } else if (event instanceof Pong) {
+                    continue;
                 } else if (event instanceof Oversized) {
                     deliver.accept(limiter.dropUnparsed());
                 } else if (event instanceof Received received) {
@@ -153,6 +169,9 @@ final class WebSocketKernelSession implements KernelSession {
                     Optional<String> state = codec.executionState(message);
                     if (state.filter(s -> s.equals("restarting") || s.equals("dead")).isPresent()) {
                         log.info("kernel {} died during an execution ({})", kernelId, state.get());
+                        if (state.get().equals("restarting")) {
+                            awaitRestartedKernel();
+                        }
                         return new ExecutionResult(ExecutionStatus.KERNEL_DIED, executionCount, outputs,
                                 limiter.truncated(), Duration.ofNanos(System.nanoTime() - start));
                     }
@@ -164,7 +183,8 @@ final class WebSocketKernelSession implements KernelSession {
                     }
                     codec.output(message).ifPresent(output -> deliver.accept(limiter.admit(output)));
                     if (message.channel() == KernelChannel.SHELL && message.msgType().equals("execute_reply")) {
-                        replyStatus = message.contentText("status");
+                        replyStatus = Optional.of(message.contentText("status").orElse("error"));
+                        idleDeadline = System.nanoTime() + config.interruptGrace().toNanos();
                         var count = message.content().get("execution_count");
                         executionCount = count != null && count.isInt() ? Optional.of(count.asInt()) : Optional.empty();
                     }
@@ -219,6 +239,75 @@ final class WebSocketKernelSession implements KernelSession {
         }
     }
 
+    /**
+     * jupyter-server restarts a dead kernel by itself. Wait until the new kernel answers a
+     * {@code kernel_info_request}, so that the caller gets a usable kernel and a restart it asks for
+     * does not collide with the automatic one (jupyter-server fails such requests).
+     */
+    private void awaitRestartedKernel() {
+        long deadline = System.nanoTime() + config.requestTimeout().multipliedBy(3).toNanos();
+        Set<String> probes = new HashSet<>();
+        boolean shellBack = false;
+        boolean iopubBack = false;
+        long nextProbe = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            if (System.nanoTime() >= nextProbe) {
+                KernelMessage probe = codec.request(KernelChannel.SHELL, "kernel_info_request", sessionId,
+                        config.username(), JsonNodeFactory.instance.objectNode());
+                probes.add(probe.header().msgId());
+                send(probe);
+                nextProbe = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+            }
+            Event event = poll(Math.min(deadline, nextProbe));
+            if (event instanceof Received received
+                    && received.message.parentHeader().map(parent -> probes.contains(parent.msgId())).orElse(false)) {
+                // Both channels must work again: the shell reply, and iopub's status for the probe.
+                shellBack |= received.message.msgType().equals("kernel_info_reply");
+                iopubBack |= received.message.channel() == KernelChannel.IOPUB;
+                if (shellBack && iopubBack) {
+                    log.info("kernel {} is back after its automatic restart", kernelId);
+                    return;
+                }
+            }
+        }
+        log.warn("kernel {} did not come back from its automatic restart within {}", kernelId,
+                config.requestTimeout().multipliedBy(3));
+    }
+
+    /**
+     * Whether the socket still carries traffic. A peer that vanished without a close frame is not
+     * always noticed by the JDK's WebSocket until it is used, and a request sent then would be
+     * lost; so after a quiet spell a ping must be answered first.
+     */
+    private boolean answersPing() {
+        if (System.nanoTime() - lastReceivedNanos < QUIET.toNanos()) {
+            return true;
+        }
+        try {
+            socket.sendPing(ByteBuffer.wrap(new byte[] {'s', 'p', 'e'}))
+                    .get(config.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SpeException(ErrorCategory.INTERNAL, "interrupted while checking kernel " + kernelId, e);
+        }
+        long deadline = System.nanoTime() + config.requestTimeout().toNanos() / 2;
+        while (true) {
+            Event event = poll(deadline);
+            if (event == null) {
+                log.info("kernel {} WebSocket did not answer a ping; reconnecting", kernelId);
+                return false;
+            }
+            if (event instanceof Pong pong && pong.generation == generation) {
+                return true;
+            }
+            if (event instanceof Closed closed && closed.generation == generation) {
+                return false;
+            }
+        }
+    }
+
     private void send(KernelMessage message) {
         String text = codec.encode(message);
         for (int attempt = 0; ; attempt++) {
@@ -268,6 +357,9 @@ final class WebSocketKernelSession implements KernelSession {
     private record Closed(int generation) implements Event {
     }
 
+    private record Pong(int generation) implements Event {
+    }
+
     /** Receives one WebSocket connection's messages; assembles fragments up to the size limit. */
     private final class Connection implements WebSocket.Listener {
         private final int generation;
@@ -296,6 +388,7 @@ final class WebSocketKernelSession implements KernelSession {
                 text.append(data);
             }
             if (last) {
+                lastReceivedNanos = System.nanoTime();
                 if (oversized) {
                     events.add(new Oversized(chars));
                 } else {
@@ -305,6 +398,14 @@ final class WebSocketKernelSession implements KernelSession {
                 chars = 0;
                 oversized = false;
             }
+            webSocket.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onPong(WebSocket webSocket, ByteBuffer message) {
+            lastReceivedNanos = System.nanoTime();
+            events.add(new Pong(generation));
             webSocket.request(1);
             return null;
         }

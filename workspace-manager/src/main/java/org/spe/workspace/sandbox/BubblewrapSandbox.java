@@ -2,6 +2,7 @@ package org.spe.workspace.sandbox;
 
 import static java.util.Objects.requireNonNull;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ public final class BubblewrapSandbox implements Sandbox {
             }
         }
         ProcessBuilder builder = new ProcessBuilder(arguments).redirectErrorStream(true)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         // bwrap starts from an empty environment (--clearenv); nothing of the JVM's leaks in.
         builder.environment().clear();
         Future<Process> spawned = LAUNCHER.submit(builder::start);

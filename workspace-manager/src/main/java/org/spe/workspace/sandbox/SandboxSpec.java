@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -80,7 +81,7 @@ public record SandboxSpec(
 
     /** A spec with {@code variables} added to {@link #environment()}, replacing same-named ones. */
     public SandboxSpec withEnvironment(Map<String, String> variables) {
-        Map<String, String> merged = new java.util.HashMap<>(environment);
+        Map<String, String> merged = new HashMap<>(environment);
         merged.putAll(requireNonNull(variables, "variables is null"));
         return new SandboxSpec(workspaceId, homeDirectory, outputsDirectory, extractDirectory, extraReadOnlyBinds,
                 merged, controlDirectory);

@@ -1,6 +1,7 @@
 package org.spe.workspace.kernel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 import org.junit.jupiter.api.Test;
 
@@ -22,10 +23,10 @@ class KernelBenchmarkTest {
         var figures = new KernelBenchmark.Figures(1.234, 2.345, 3.456, 4.567, 50);
 
         assertThat(figures.toMap()).containsExactly(
-                org.assertj.core.api.Assertions.entry("jupyterServerStartSeconds", 1.23),
-                org.assertj.core.api.Assertions.entry("kernelStartSeconds", 2.35),
-                org.assertj.core.api.Assertions.entry("directExecuteP50Ms", 3.46),
-                org.assertj.core.api.Assertions.entry("directExecuteP95Ms", 4.57),
-                org.assertj.core.api.Assertions.entry("directExecuteRuns", 50));
+                entry("jupyterServerStartSeconds", 1.23),
+                entry("kernelStartSeconds", 2.35),
+                entry("directExecuteP50Ms", 3.46),
+                entry("directExecuteP95Ms", 4.57),
+                entry("directExecuteRuns", 50));
     }
 }

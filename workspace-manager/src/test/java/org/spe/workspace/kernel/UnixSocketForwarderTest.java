@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
@@ -96,7 +97,7 @@ class UnixSocketForwarderTest {
 
     @Test
     void refusesToFollowASymbolicLinkPlantedInPlaceOfTheSocket() throws IOException {
-        Path planted = java.nio.file.Files.createSymbolicLink(directory.resolve("planted.sock"), directory.resolve("echo.sock"));
+        Path planted = Files.createSymbolicLink(directory.resolve("planted.sock"), directory.resolve("echo.sock"));
         try (UnixSocketForwarder viaLink = UnixSocketForwarder.start(planted);
                 Socket client = new Socket(InetAddress.getLoopbackAddress(), viaLink.port())) {
             client.setSoTimeout((int) Duration.ofSeconds(5).toMillis());

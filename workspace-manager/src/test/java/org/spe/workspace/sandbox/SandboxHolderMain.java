@@ -1,6 +1,7 @@
 package org.spe.workspace.sandbox;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A stand-in for the platform process in {@link SandboxPlatformExitIT}: starts a sandbox whose
@@ -13,7 +14,7 @@ public final class SandboxHolderMain {
         Path root = Path.of(args[0]);
         SandboxFixture fixture = new SandboxFixture(root.resolve("data"));
         Sandbox sandbox = new BubblewrapSandboxFactory(root.resolve("runtime")).create(fixture.spec);
-        SandboxProcess process = sandbox.start(java.util.List.of("/usr/bin/python3", "-c", """
+        SandboxProcess process = sandbox.start(List.of("/usr/bin/python3", "-c", """
                 import subprocess, time
                 subprocess.Popen(['/usr/bin/sleep', '300'])
                 print('STARTED', flush=True)
