@@ -29,6 +29,17 @@ public interface KernelSession extends AutoCloseable {
         return execute(code, timeout, output -> { });
     }
 
+    /**
+     * Blocks until the kernel answers a {@code kernel_info_request} on the shell channel and
+     * publishes on the iopub channel through this session. Call it after
+     * {@link KernelGateway#restart}: the gateway reconnects to the new kernel's iopub a little
+     * later than to its shell, and output published in between would be lost. {@link #execute}
+     * does this by itself after an automatic restart.
+     *
+     * @throws org.spe.core.RetriableException if the kernel is not ready within {@code timeout}
+     */
+    void awaitReady(Duration timeout);
+
     /** Whether the WebSocket is open. Never blocks. */
     boolean isConnected();
 

@@ -239,13 +239,38 @@ final class WebSocketKernelSession implements KernelSession {
         }
     }
 
+    @Override
+    public void awaitReady(Duration timeout) {
+        requireNonNull(timeout, "timeout is null");
+        synchronized (lock) {
+            checkOpen();
+            events.clear();
+            if (!isConnected()) {
+                reconnect();
+            }
+            if (!probeUntilReady(timeout)) {
+                throw new RetriableException("kernel " + kernelId + " did not answer on both channels within " + timeout);
+            }
+        }
+    }
+
     /**
-     * jupyter-server restarts a dead kernel by itself. Wait until the new kernel answers a
-     * {@code kernel_info_request}, so that the caller gets a usable kernel and a restart it asks for
-     * does not collide with the automatic one (jupyter-server fails such requests).
+     * jupyter-server restarts a dead kernel by itself. Wait until the new kernel answers, so that
+     * the caller gets a usable kernel and a restart it asks for does not collide with the automatic
+     * one (jupyter-server fails such requests).
      */
     private void awaitRestartedKernel() {
-        long deadline = System.nanoTime() + config.requestTimeout().multipliedBy(3).toNanos();
+        Duration wait = config.requestTimeout().multipliedBy(3);
+        if (probeUntilReady(wait)) {
+            log.info("kernel {} is back after its automatic restart", kernelId);
+        } else {
+            log.warn("kernel {} did not come back from its automatic restart within {}", kernelId, wait);
+        }
+    }
+
+    /** Sends {@code kernel_info_request}s, one a second, until one is answered on shell and iopub. */
+    private boolean probeUntilReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         Set<String> probes = new HashSet<>();
         boolean shellBack = false;
         boolean iopubBack = false;
@@ -261,17 +286,15 @@ final class WebSocketKernelSession implements KernelSession {
             Event event = poll(Math.min(deadline, nextProbe));
             if (event instanceof Received received
                     && received.message.parentHeader().map(parent -> probes.contains(parent.msgId())).orElse(false)) {
-                // Both channels must work again: the shell reply, and iopub's status for the probe.
+                // Both channels must work: the shell reply, and iopub's status for a probe.
                 shellBack |= received.message.msgType().equals("kernel_info_reply");
                 iopubBack |= received.message.channel() == KernelChannel.IOPUB;
                 if (shellBack && iopubBack) {
-                    log.info("kernel {} is back after its automatic restart", kernelId);
-                    return;
+                    return true;
                 }
             }
         }
-        log.warn("kernel {} did not come back from its automatic restart within {}", kernelId,
-                config.requestTimeout().multipliedBy(3));
+        return false;
     }
 
     /**

@@ -186,6 +186,7 @@ class KernelGatewayIT {
             assertThat(automaticallyRestarted.resultText()).contains("False");
             assertThat(doomedSession.execute("again = 1", TIMEOUT).status()).isEqualTo(ExecutionStatus.OK);
             gateway.restart(doomed.id());
+            doomedSession.awaitReady(TIMEOUT);
             ExecutionResult afterRestart = doomedSession.execute("'again' in globals(), 1 + 1", TIMEOUT);
             assertThat(afterRestart.status()).isEqualTo(ExecutionStatus.OK);
             assertThat(afterRestart.resultText()).contains("(False, 2)");
