@@ -38,6 +38,8 @@ final class WebSocketKernelSession implements KernelSession {
     private static final Logger log = LoggerFactory.getLogger(WebSocketKernelSession.class);
     /** After this long without a message, a ping must be answered before a request is sent. */
     private static final Duration QUIET = Duration.ofSeconds(1);
+    /** How often a timed-out execution is interrupted again until the kernel acknowledges. */
+    private static final Duration REINTERRUPT = Duration.ofMillis(1500);
 
     private final KernelGateway gateway;
     private final String kernelId;
@@ -216,19 +218,26 @@ final class WebSocketKernelSession implements KernelSession {
 
     private void interruptAfterTimeout(String requestId) {
         log.info("kernel {} execution timed out; interrupting", kernelId);
-        try {
-            gateway.interrupt(kernelId);
-        } catch (SpeException e) {
-            log.warn("kernel {} could not be interrupted after a timeout", kernelId, e);
-            return;
-        }
-        // Let the kernel finish the interrupted request, so the next execution starts clean.
+        // Let the kernel finish the interrupted request, so the next execution starts clean. A
+        // SIGINT that lands before the code started running is ignored by an idle kernel, so
+        // interrupt again now and then until the request is acknowledged; an idle kernel ignores
+        // the extra ones.
         long deadline = System.nanoTime() + config.interruptGrace().toNanos();
+        long nextInterrupt = System.nanoTime();
         boolean replied = false;
         boolean idle = false;
         while (!(replied && idle)) {
-            Event event = poll(deadline);
-            if (event == null) {
+            if (System.nanoTime() >= nextInterrupt) {
+                try {
+                    gateway.interrupt(kernelId);
+                } catch (SpeException e) {
+                    log.warn("kernel {} could not be interrupted after a timeout", kernelId, e);
+                    return;
+                }
+                nextInterrupt = System.nanoTime() + REINTERRUPT.toNanos();
+            }
+            Event event = poll(Math.min(deadline, nextInterrupt));
+            if (event == null && System.nanoTime() >= deadline) {
                 log.warn("kernel {} did not acknowledge the interrupt within {}", kernelId, config.interruptGrace());
                 return;
             }
