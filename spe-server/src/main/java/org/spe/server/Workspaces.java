@@ -1,0 +1,180 @@
+package org.spe.server;
+
+import static java.util.Objects.requireNonNull;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.HashSet;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spe.audit.AuditActions;
+import org.spe.core.account.Caller;
+import org.spe.core.event.DomainEvent;
+import org.spe.core.permit.Permit;
+import org.spe.core.secrets.Ed25519KeyPair;
+import org.spe.output.release.DirectoryOutputFiles;
+import org.spe.output.release.PackageSigner;
+import org.spe.output.release.ReleaseLimits;
+import org.spe.output.release.ReleaseService;
+import org.spe.workspace.data.ExtractBuilder;
+import org.spe.workspace.data.ExtractResult;
+import org.spe.workspace.data.LocalSpark;
+import org.spe.workspace.embedded.EmbeddedWorkspaceEnvironment;
+import org.spe.workspace.kernel.JupyterServerSettings;
+import org.spe.workspace.lifecycle.Workspace;
+import org.spe.workspace.lifecycle.WorkspaceService;
+import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
+
+/**
+ * The data plane, workspaces and releases of the embedded platform, wired over the core
+ * {@link Platform}: extracts built by a local Spark session, workspaces in bubblewrap with a
+ * Jupyter server, release requests over the workspaces' {@code outputs/}. Provisioning runs on a
+ * background thread; a scheduler locks workspaces of unusable permits, suspends idle ones and runs
+ * the daily audit monitoring. Thread-safe.
+ */
+public final class Workspaces implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Workspaces.class);
+    /** Locked workspaces are wiped after this grace period. */
+    public static final Duration LOCK_GRACE = Duration.ofDays(30);
+    /** Ready workspaces without activity for this long are suspended. */
+    public static final Duration IDLE = Duration.ofHours(2);
+
+    private final Platform platform;
+    public final Path lake;
+    public final Path extracts;
+    public final EmbeddedWorkspaceEnvironment environment;
+    public final WorkspaceService workspaces;
+    public final ReleaseService releases;
+    public final DirectoryOutputFiles outputFiles;
+    private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
+    private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
+    private LocalSpark.Lease spark;
+
+    public Workspaces(Platform platform) {
+        this.platform = requireNonNull(platform, "platform is null");
+        Path data = platform.config.dataPath();
+        this.lake = data.resolve("lake");
+        this.extracts = data.resolve("extracts");
+        Path runtime = data.resolve("run");
+        this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
+                new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock);
+        Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
+        this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
+                environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
+        this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
+        this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
+                outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
+                data.resolve("packages"), ReleaseLimits.defaults());
+    }
+
+    /** Reconciles workspaces left by a previous run and starts the scheduled work. */
+    public Workspaces start() {
+        workspaces.reconcile();
+        scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
+        platform.monitor.schedule(scheduler);
+        return this;
+    }
+
+    /** Records the request and provisions the workspace in the background; answers the REQUESTED workspace. */
+    public Workspace request(Caller caller, String permitId, String name) {
+        Workspace workspace = workspaces.request(caller, permitId, name);
+        provisioning.submit(() -> {
+            try {
+                workspaces.provision(workspace.id());
+            } catch (RuntimeException e) {
+                log.error("Provisioning {} failed", workspace.id(), e);
+            }
+        });
+        return workspace;
+    }
+
+    /** Locks workspaces of permits that are no longer usable, wipes those locked past the grace, suspends idle ones. */
+    public void housekeeping() {
+        try {
+            platform.permits.expireEnded(platform.permits.today());
+            workspaces.enforcePermits(LOCK_GRACE);
+            workspaces.suspendIdle(IDLE);
+        } catch (RuntimeException e) {
+            log.error("Workspace housekeeping failed", e);
+        }
+    }
+
+    private synchronized void ensureExtract(Permit permit) {
+        if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
+            return;
+        }
+        if (spark == null) {
+            spark = LocalSpark.acquire("spe-extracts");
+        }
+        ExtractBuilder builder = new ExtractBuilder(spark.session(), lake, extracts, platform.catalog.datasets(),
+                List.copyOf(platform.catalog.linkageRules()),
+                (permitId, group) -> platform.secrets.secret("permit-keys/" + permitId + "/" + group.replace('+', '.'), 32), platform.clock);
+        var optedOut = new HashSet<>(platform.optOuts.personIdsAsOf(platform.clock.instant()));
+        DomainEvent.Builder event = DomainEvent.builder(Caller.system(), AuditActions.DATA_EXTRACT).object("extract", permit.id() + "-v" + permit.version())
+                .permit(permit.id());
+        try {
+            ExtractResult result = builder.build(permit, optedOut);
+            long rows = result.datasets().stream().mapToLong(d -> d.rows()).sum();
+            platform.events.record(event.detail("permitVersion", permit.version()).detail("rows", rows)
+                    .detail("datasets", result.datasets().stream().map(d -> d.datasetId() + ":" + d.columns().size() + " columns:" + d.rows() + " rows").toList())
+                    .detail("optedOutExcluded", result.optedOutPersonsExcluded()).detail("contentHash", result.contentHash())
+                    .detail("lakeSnapshot", result.lakeSnapshotId()).build());
+        } catch (RuntimeException e) {
+            platform.events.record(event.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()).build());
+            throw e;
+        }
+    }
+
+    private static PackageSigner signer(Ed25519KeyPair key) {
+        // X.509 SubjectPublicKeyInfo for Ed25519: a fixed 12-byte prefix (RFC 8410) before the raw key.
+        byte[] prefix = HexFormat.of().parseHex("302a300506032b6570032100");
+        byte[] raw = key.publicKey();
+        byte[] der = new byte[prefix.length + raw.length];
+        System.arraycopy(prefix, 0, der, 0, prefix.length);
+        System.arraycopy(raw, 0, der, prefix.length, raw.length);
+        return new PackageSigner() {
+            @Override
+            public byte[] sign(byte[] data) {
+                return key.sign(data);
+            }
+
+            @Override
+            public byte[] publicKey() {
+                return der.clone();
+            }
+
+            @Override
+            public String algorithm() {
+                return "Ed25519";
+            }
+        };
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    @Override
+    public void close() {
+        scheduler.shutdownNow();
+        provisioning.shutdownNow();
+        environment.stopAll();
+        synchronized (this) {
+            if (spark != null) {
+                spark.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,159 @@
+package org.spe.server.api;
+
+import static io.javalin.http.HandlerType.GET;
+import static io.javalin.http.HandlerType.POST;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.spe.audit.AuditActions;
+import org.spe.core.SpeException;
+import org.spe.core.account.Caller;
+import org.spe.core.event.DomainEvent;
+import org.spe.server.Platform;
+import org.spe.server.Workspaces;
+import org.spe.workspace.kernel.ExecutionResult;
+import org.spe.workspace.kernel.KernelGateway;
+import org.spe.workspace.kernel.KernelInfo;
+import org.spe.workspace.kernel.KernelOutput;
+import org.spe.workspace.kernel.KernelSession;
+import org.spe.workspace.lifecycle.Workspace;
+import org.spe.workspace.lifecycle.WorkspaceState;
+
+/** Workspaces: request, list, start, suspend, destroy, the files in outputs/, and notebook kernels. */
+public final class WorkspaceRoutes implements RouteModule {
+    /** Longest a single execute request may run before it is interrupted. */
+    static final Duration EXECUTE_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Workspaces workspaces;
+
+    public WorkspaceRoutes(Workspaces workspaces) {
+        this.workspaces = workspaces;
+    }
+
+    public record WorkspaceBody(String permitId, String name) {}
+
+    public record ExecuteBody(String code, Integer timeoutSeconds) {}
+
+    @Override
+    public List<Route> routes(Platform platform) {
+        return List.of(
+                new Route(GET, "/api/v1/workspaces", "Workspaces the caller may see", "workspaces", true, Optional.empty(),
+                        ctx -> ctx.json(workspaces.workspaces.list(Api.caller(ctx)).stream().map(WorkspaceRoutes::view).toList())),
+                new Route(POST, "/api/v1/workspaces", "Request a workspace for a permit (researchers named on it); provisioning runs in the background", "workspaces", true,
+                        Optional.of(WorkspaceBody.class), ctx -> {
+                            WorkspaceBody body = Api.body(ctx, WorkspaceBody.class);
+                            ctx.status(202).json(view(workspaces.request(Api.caller(ctx), Api.required(body.permitId(), "permitId"), Api.required(body.name(), "name"))));
+                        }),
+                new Route(GET, "/api/v1/workspaces/{id}", "One workspace", "workspaces", true, Optional.empty(),
+                        ctx -> ctx.json(view(workspaces.workspaces.get(Api.caller(ctx), ctx.pathParam("id"))))),
+                new Route(POST, "/api/v1/workspaces/{id}/start", "Start a suspended workspace again", "workspaces", true, Optional.empty(),
+                        ctx -> ctx.json(view(workspaces.workspaces.resume(Api.caller(ctx), ctx.pathParam("id"))))),
+                new Route(POST, "/api/v1/workspaces/{id}/suspend", "Suspend: processes stop, files stay", "workspaces", true, Optional.empty(),
+                        ctx -> ctx.json(view(workspaces.workspaces.suspend(Api.caller(ctx), ctx.pathParam("id"))))),
+                new Route(POST, "/api/v1/workspaces/{id}/destroy", "Destroy: processes stop, files are wiped, a signed deletion certificate is kept", "workspaces", true,
+                        Optional.empty(), ctx -> ctx.json(view(workspaces.workspaces.destroy(Api.caller(ctx), ctx.pathParam("id"))))),
+                new Route(GET, "/api/v1/workspaces/{id}/files", "The files in the workspace's outputs/ (names and sizes only; nothing is downloaded)", "workspaces", true,
+                        Optional.empty(), ctx -> {
+                            Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                            ctx.json(workspaces.outputFiles.list(workspace.id()).stream()
+                                    .map(f -> Map.of("path", f.relativePath(), "bytes", f.sizeBytes())).toList());
+                        }),
+                new Route(POST, "/api/v1/workspaces/{id}/kernels", "Start a Python kernel in the workspace", "notebooks", true, Optional.empty(), ctx -> {
+                    Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                    KernelInfo kernel = gateway(workspace).startKernel("python3");
+                    platform.events.record(DomainEvent.builder(Api.caller(ctx), AuditActions.WORKSPACE_OPEN).object("kernel", kernel.id())
+                            .permit(workspace.permitId()).workspace(workspace.id()).build());
+                    ctx.status(201).json(Map.of("id", kernel.id(), "name", kernel.name()));
+                }),
+                new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/execute", "Run code in a kernel and answer its outputs (audited with the full code)", "notebooks", true,
+                        Optional.of(ExecuteBody.class), ctx -> {
+                            Caller caller = Api.caller(ctx);
+                            Workspace workspace = usable(caller, ctx.pathParam("id"));
+                            ExecuteBody body = Api.body(ctx, ExecuteBody.class);
+                            String code = Api.required(body.code(), "code");
+                            Duration timeout = body.timeoutSeconds() == null ? EXECUTE_TIMEOUT
+                                    : Duration.ofSeconds(Math.max(1, Math.min(body.timeoutSeconds(), EXECUTE_TIMEOUT.toSeconds())));
+                            String kernelId = ctx.pathParam("kernelId");
+                            // The full code is audited before it runs, so nothing runs unrecorded.
+                            platform.events.record(DomainEvent.builder(caller, AuditActions.NOTEBOOK_EXECUTE).object("kernel", kernelId)
+                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("code", code).build());
+                            workspaces.workspaces.touch(workspace.id());
+                            ExecutionResult result;
+                            try (KernelSession session = gateway(workspace).connect(kernelId)) {
+                                result = session.execute(code, timeout, output -> { });
+                            }
+                            ctx.json(execution(result));
+                        }),
+                new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/interrupt", "Interrupt a running kernel", "notebooks", true, Optional.empty(), ctx -> {
+                    Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                    gateway(workspace).interrupt(ctx.pathParam("kernelId"));
+                    ctx.status(204);
+                }));
+    }
+
+    private Workspace usable(Caller caller, String workspaceId) {
+        Workspace workspace = workspaces.workspaces.get(caller, workspaceId);
+        if (!caller.has(org.spe.core.account.Role.RESEARCHER)) {
+            throw org.spe.core.AccessDeniedException.deny("only researchers work inside workspaces; %s is not a researcher", caller.userId());
+        }
+        return workspace;
+    }
+
+    private KernelGateway gateway(Workspace workspace) {
+        if (workspace.state() != WorkspaceState.READY) {
+            throw SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state());
+        }
+        return workspaces.environment.gateway(workspace.id())
+                .orElseThrow(() -> SpeException.conflict("Workspace %s has no running notebook server; start it again", workspace.id()));
+    }
+
+    static Map<String, Object> view(Workspace workspace) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("id", workspace.id());
+        view.put("permitId", workspace.permitId());
+        view.put("permitVersion", workspace.permitVersion());
+        view.put("ownerId", workspace.ownerId());
+        view.put("name", workspace.name());
+        view.put("state", workspace.state().name());
+        workspace.failure().ifPresent(f -> view.put("failure", f));
+        view.put("createdAt", workspace.createdAt().toString());
+        view.put("stateChangedAt", workspace.stateChangedAt().toString());
+        return view;
+    }
+
+    static Map<String, Object> execution(ExecutionResult result) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("status", result.status().name());
+        result.executionCount().ifPresent(count -> view.put("executionCount", count));
+        view.put("truncated", result.truncated());
+        view.put("outputs", result.outputs().stream().map(WorkspaceRoutes::output).toList());
+        return view;
+    }
+
+    private static Map<String, Object> output(KernelOutput output) {
+        Map<String, Object> view = new LinkedHashMap<>();
+        if (output instanceof KernelOutput.Stream stream) {
+            view.put("type", "stream");
+            view.put("name", stream.name().toString().toLowerCase());
+            view.put("text", stream.text());
+        } else if (output instanceof KernelOutput.DisplayData display) {
+            view.put("type", "display_data");
+            view.put("data", display.data().data());
+        } else if (output instanceof KernelOutput.ExecuteResult execute) {
+            view.put("type", "execute_result");
+            view.put("data", execute.data().data());
+        } else if (output instanceof KernelOutput.Error error) {
+            view.put("type", "error");
+            view.put("ename", error.ename());
+            view.put("evalue", error.evalue());
+            view.put("traceback", error.plainTraceback());
+        } else if (output instanceof KernelOutput.Truncated truncated) {
+            view.put("type", "truncated");
+            view.put("limitBytes", truncated.limitBytes());
+        }
+        return view;
+    }
+}

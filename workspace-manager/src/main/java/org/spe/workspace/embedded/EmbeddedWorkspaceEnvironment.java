@@ -1,0 +1,169 @@
+package org.spe.workspace.embedded;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spe.core.permit.Permit;
+import org.spe.workspace.data.ExtractBuilder;
+import org.spe.workspace.kernel.JupyterServerProcess;
+import org.spe.workspace.kernel.JupyterServerSettings;
+import org.spe.workspace.kernel.KernelGateway;
+import org.spe.workspace.lifecycle.DeletionCertificate;
+import org.spe.workspace.lifecycle.Workspace;
+import org.spe.workspace.lifecycle.WorkspaceEnvironment;
+import org.spe.workspace.sandbox.SandboxFactory;
+import org.spe.workspace.sandbox.SandboxSpec;
+
+/**
+ * Workspaces on this machine: the permit's extract built by Spark under {@code extracts/}, the
+ * workspace's {@code home/} and {@code outputs/} under {@code workspaces/<id>/}, and a Jupyter
+ * server inside a bubblewrap sandbox that sees only those and the read-only extract. Thread-safe.
+ */
+public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment {
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedWorkspaceEnvironment.class);
+
+    /** Makes sure the extract of a permit's current version exists, building it if not; the platform audits builds. */
+    @FunctionalInterface
+    public interface Extracts {
+        void ensure(Permit permit);
+    }
+
+    private final Path workspacesRoot;
+    private final Path extractsRoot;
+    private final Extracts extracts;
+    private final SandboxFactory sandboxes;
+    private final JupyterServerSettings jupyter;
+    private final Clock clock;
+    private final Map<String, JupyterServerProcess> servers = new ConcurrentHashMap<>();
+
+    public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
+            JupyterServerSettings jupyter, Clock clock) {
+        this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
+        this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
+        this.extracts = requireNonNull(extracts, "extracts is null");
+        this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
+        this.jupyter = requireNonNull(jupyter, "jupyter is null");
+        this.clock = requireNonNull(clock, "clock is null");
+    }
+
+    /** The folder of a workspace's files. */
+    public Path directory(String workspaceId) {
+        return workspacesRoot.resolve(workspaceId);
+    }
+
+    /** The workspace's {@code outputs/}, where release requests take files from. */
+    public Path outputs(String workspaceId) {
+        return directory(workspaceId).resolve("outputs");
+    }
+
+    @Override
+    public void prepare(Workspace workspace, Permit permit) {
+        extracts.ensure(permit);
+        try {
+            for (String part : List.of("home", "outputs", "control")) {
+                Files.createDirectories(directory(workspace.id()).resolve(part));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the folders of workspace " + workspace.id(), e);
+        }
+    }
+
+    @Override
+    public void start(Workspace workspace, Permit permit) {
+        if (running(workspace)) {
+            return;
+        }
+        Path extract = ExtractBuilder.extractDirectory(extractsRoot, permit.id(), permit.version());
+        if (!Files.isDirectory(extract)) {
+            extracts.ensure(permit);
+        }
+        Path base = directory(workspace.id());
+        SandboxSpec spec = new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(), base.resolve("control"));
+        servers.put(workspace.id(), JupyterServerProcess.start(sandboxes, spec, jupyter));
+        log.info("Workspace {} started", workspace.id());
+    }
+
+    @Override
+    public void stop(Workspace workspace) {
+        JupyterServerProcess server = servers.remove(workspace.id());
+        if (server != null) {
+            server.close();
+            log.info("Workspace {} stopped", workspace.id());
+        }
+    }
+
+    @Override
+    public boolean running(Workspace workspace) {
+        JupyterServerProcess server = servers.get(workspace.id());
+        return server != null && server.isAlive();
+    }
+
+    /** The notebook gateway of a running workspace. */
+    public Optional<KernelGateway> gateway(String workspaceId) {
+        return Optional.ofNullable(servers.get(workspaceId)).filter(JupyterServerProcess::isAlive).map(JupyterServerProcess::gateway);
+    }
+
+    @Override
+    public DeletionCertificate wipe(Workspace workspace) {
+        Path base = directory(workspace.id());
+        List<DeletionCertificate.WipedFile> wiped = new ArrayList<>();
+        long total = 0;
+        if (Files.exists(base, LinkOption.NOFOLLOW_LINKS)) {
+            try (Stream<Path> walk = Files.walk(base)) {
+                for (Path file : walk.filter(p -> Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)).sorted().toList()) {
+                    long size = Files.size(file);
+                    wiped.add(new DeletionCertificate.WipedFile(base.relativize(file).toString(), size, sha256(file)));
+                    total += size;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot list the files of workspace " + workspace.id(), e);
+            }
+            try (Stream<Path> walk = Files.walk(base)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot delete the files of workspace " + workspace.id(), e);
+            }
+        }
+        return new DeletionCertificate(workspace.id(), workspace.permitId(), clock.instant(), wiped, total);
+    }
+
+    /** Stops every workspace's processes (platform shutdown). */
+    public void stopAll() {
+        for (String id : List.copyOf(servers.keySet())) {
+            JupyterServerProcess server = servers.remove(id);
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    private static String sha256(Path file) throws IOException {
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS), MessageDigest.getInstance("SHA-256"))) {
+            in.transferTo(java.io.OutputStream.nullOutputStream());
+            return HexFormat.of().formatHex(((DigestInputStream) in).getMessageDigest().digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
