@@ -335,6 +335,17 @@ class ExtractBuilderIT {
         assertThat(read(result.directory(), KAIGO).schema().apply("units").dataType()).isEqualTo(DataTypes.IntegerType);
     }
 
+    @Test
+    void abandonedBuildsAreRemovedAndNeverVisible() throws Exception {
+        Path abandoned = Files.createDirectories(extracts.resolve(ExtractBuilder.BUILDING).resolve("crashed-v1-123").resolve(NDB));
+        Files.writeString(abandoned.resolve("part-00000.parquet"), "half a file");
+
+        builder().removeAbandonedBuilds();
+
+        assertThat(extracts.resolve(ExtractBuilder.BUILDING)).doesNotExist();
+        assertThat(visibleEntries()).isEmpty();
+    }
+
     private ExtractBuilder builder() {
         return new ExtractBuilder(spark, lake, extracts, SyntheticLake.catalog(), SyntheticLake.linkageRules(), KEYS, CLOCK);
     }

@@ -98,6 +98,22 @@ class SyntheticLakeIT {
                 .isInstanceOf(SpeException.class).hasMessageContaining("patients");
     }
 
+    @Test
+    void theCommandWritesALakeWithTheCallersSessionAndLeavesItRunning(@TempDir Path directory) {
+        var out = new java.io.ByteArrayOutputStream();
+        var err = new java.io.ByteArrayOutputStream();
+
+        int code = DatagenCommand.run(List.of("--patients", "50", "--seed", "3", "--out", directory.resolve("lake").toString()),
+                new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8),
+                new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(code).as(err.toString(java.nio.charset.StandardCharsets.UTF_8)).isZero();
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("50 patients").contains("ndb_claims").contains("rows");
+        assertThat(spark.read().parquet(directory.resolve("lake").resolve(SyntheticLake.NDB_CLAIMS).toString())
+                .select("person_id").distinct().count()).isEqualTo(50);
+        assertThat(spark.sparkContext().isStopped()).isFalse();
+    }
+
     private Set<String> personIds(Path lake, String dataset) {
         return new HashSet<>(spark.read().parquet(lake.resolve(dataset).toString()).select("person_id").distinct()
                 .as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
