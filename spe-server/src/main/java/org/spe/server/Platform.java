@@ -102,6 +102,7 @@ public final class Platform implements AutoCloseable {
         database.migrate("core");
         database.migrate("audit");
         database.migrate("workspace");
+        database.migrate("release");
         log.info("Database ready at {}", database.jdbcUrl());
         SecretStore secrets = openSecrets(config);
         AuditLog audit = AuditLogs.postgres(database, secrets, AuditLogSettings.defaults()

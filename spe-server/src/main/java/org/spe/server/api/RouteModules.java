@@ -6,7 +6,7 @@ import java.util.List;
 public final class RouteModules {
     private RouteModules() {}
 
-    public static List<RouteModule> all() {
-        return List.of(new AuditRoutes());
+    public static List<RouteModule> all(org.spe.server.Workspaces workspaces) {
+        return List.of(new AuditRoutes(), new WorkspaceRoutes(workspaces), new ReleaseRoutes(workspaces));
     }
 }

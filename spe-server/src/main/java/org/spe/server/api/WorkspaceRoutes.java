@@ -57,12 +57,12 @@ public final class WorkspaceRoutes implements RouteModule {
                         Optional.empty(), ctx -> ctx.json(view(workspaces.workspaces.destroy(Api.caller(ctx), ctx.pathParam("id"))))),
                 new Route(GET, "/api/v1/workspaces/{id}/files", "The files in the workspace's outputs/ (names and sizes only; nothing is downloaded)", "workspaces", true,
                         Optional.empty(), ctx -> {
-                            Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                            Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.FILE_READ);
                             ctx.json(workspaces.outputFiles.list(workspace.id()).stream()
                                     .map(f -> Map.of("path", f.relativePath(), "bytes", f.sizeBytes())).toList());
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/kernels", "Start a Python kernel in the workspace", "notebooks", true, Optional.empty(), ctx -> {
-                    Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                    Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.WORKSPACE_OPEN);
                     KernelInfo kernel = gateway(workspace).startKernel("python3");
                     platform.events.record(DomainEvent.builder(Api.caller(ctx), AuditActions.WORKSPACE_OPEN).object("kernel", kernel.id())
                             .permit(workspace.permitId()).workspace(workspace.id()).build());
@@ -71,7 +71,7 @@ public final class WorkspaceRoutes implements RouteModule {
                 new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/execute", "Run code in a kernel and answer its outputs (audited with the full code)", "notebooks", true,
                         Optional.of(ExecuteBody.class), ctx -> {
                             Caller caller = Api.caller(ctx);
-                            Workspace workspace = usable(caller, ctx.pathParam("id"));
+                            Workspace workspace = usable(platform, caller, ctx.pathParam("id"), AuditActions.NOTEBOOK_EXECUTE);
                             ExecuteBody body = Api.body(ctx, ExecuteBody.class);
                             String code = Api.required(body.code(), "code");
                             Duration timeout = body.timeoutSeconds() == null ? EXECUTE_TIMEOUT
@@ -88,16 +88,21 @@ public final class WorkspaceRoutes implements RouteModule {
                             ctx.json(execution(result));
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/interrupt", "Interrupt a running kernel", "notebooks", true, Optional.empty(), ctx -> {
-                    Workspace workspace = usable(Api.caller(ctx), ctx.pathParam("id"));
+                    Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.NOTEBOOK_EXECUTE);
                     gateway(workspace).interrupt(ctx.pathParam("kernelId"));
                     ctx.status(204);
                 }));
     }
 
-    private Workspace usable(Caller caller, String workspaceId) {
-        Workspace workspace = workspaces.workspaces.get(caller, workspaceId);
-        if (!caller.has(org.spe.core.account.Role.RESEARCHER)) {
-            throw org.spe.core.AccessDeniedException.deny("only researchers work inside workspaces; %s is not a researcher", caller.userId());
+    /** The workspace, if the caller may work inside it now (a researcher named on its usable permit); denials are audited. */
+    private Workspace usable(Platform platform, Caller caller, String workspaceId, String action) {
+        Workspace workspace = workspaces.workspaces.find(workspaceId).orElseThrow(() -> SpeException.notFound("Workspace %s does not exist", workspaceId));
+        var permit = platform.permits.find(workspace.permitId()).orElseThrow();
+        var decision = platform.policy.decideUseWorkspace(caller, permit, platform.permits.today());
+        if (!decision.allowed()) {
+            platform.events.record(DomainEvent.builder(caller, action).object("workspace", workspace.id()).permit(permit.id()).workspace(workspace.id())
+                    .denied(decision.reason()).build());
+            decision.orThrow();
         }
         return workspace;
     }

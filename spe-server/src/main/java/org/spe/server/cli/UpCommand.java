@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.spe.server.DemoSeed;
 import org.spe.server.Platform;
+import org.spe.server.Workspaces;
 import org.spe.server.api.ApiServer;
 import org.spe.server.config.ConfigLoader;
 import org.spe.server.config.SpeConfig;
@@ -49,10 +50,12 @@ public final class UpCommand implements Callable<Integer> {
         if (settings.demo().seed()) {
             DemoSeed.seedLakeAndPermits(platform);
         }
-        ApiServer server = new ApiServer(platform, org.spe.server.api.RouteModules.all()).start(settings.server().bindAddress(), settings.server().port());
+        Workspaces workspaces = new Workspaces(platform).start();
+        ApiServer server = new ApiServer(platform, org.spe.server.api.RouteModules.all(workspaces)).start(settings.server().bindAddress(), settings.server().port());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
+            workspaces.close();
             platform.close();
             stopped.countDown();
         }, "spe-shutdown"));

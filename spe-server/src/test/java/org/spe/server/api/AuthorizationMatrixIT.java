@@ -46,13 +46,39 @@ class AuthorizationMatrixIT {
             Map.entry("GET /api/v1/audit/proofs/consistency", Set.of("erin")),
             Map.entry("GET /api/v1/audit/alerts", Set.of("erin")),
             Map.entry("POST /api/v1/audit/alerts/run", Set.of("erin")),
-            Map.entry("POST /api/v1/audit/exports", Set.of("erin")));
+            Map.entry("POST /api/v1/audit/exports", Set.of("erin")),
+            Map.entry("GET /api/v1/workspaces", EVERYONE),
+            Map.entry("POST /api/v1/workspaces", Set.of("bob")),
+            Map.entry("GET /api/v1/workspaces/{id}", Set.of("bob", "oscar", "erin")),
+            Map.entry("POST /api/v1/workspaces/{id}/start", Set.of("bob")),
+            Map.entry("POST /api/v1/workspaces/{id}/suspend", Set.of("bob", "oscar")),
+            Map.entry("POST /api/v1/workspaces/{id}/destroy", Set.of("bob", "oscar")),
+            Map.entry("GET /api/v1/workspaces/{id}/files", Set.of("bob")),
+            Map.entry("POST /api/v1/workspaces/{id}/kernels", Set.of("bob")),
+            Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/execute", Set.of("bob")),
+            Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/interrupt", Set.of("bob")),
+            Map.entry("GET /api/v1/releases", EVERYONE),
+            Map.entry("GET /api/v1/releases/queue", Set.of("carol", "dave")),
+            Map.entry("POST /api/v1/releases", Set.of("bob")),
+            Map.entry("GET /api/v1/releases/{id}", Set.of("bob", "carol", "dave")),
+            Map.entry("POST /api/v1/releases/{id}/files", Set.of("bob")),
+            Map.entry("DELETE /api/v1/releases/{id}/files/{fileId}", Set.of("bob")),
+            Map.entry("POST /api/v1/releases/{id}/files/{fileId}/justification", Set.of("bob")),
+            Map.entry("POST /api/v1/releases/{id}/submit", Set.of("bob")),
+            Map.entry("POST /api/v1/releases/{id}/withdraw", Set.of("bob")),
+            Map.entry("POST /api/v1/releases/{id}/reviews/start", Set.of("carol", "dave")),
+            Map.entry("POST /api/v1/releases/{id}/reviews", Set.of("carol", "dave")),
+            Map.entry("GET /api/v1/releases/{id}/package", Set.of("bob")));
 
-    private static final Map<String, String> BODIES = Map.of(
-            "POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}",
-            "POST /api/v1/permits", BadInputIT.VALID,
-            "POST /api/v1/permits/{id}/state", "{\"state\": \"SUSPENDED\", \"reason\": \"matrix test\"}",
-            "POST /api/v1/optouts", "{\"personIds\": [\"P000001\"]}");
+    private static final Map<String, String> BODIES = Map.ofEntries(
+            Map.entry("POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}"),
+            Map.entry("POST /api/v1/permits", BadInputIT.VALID),
+            Map.entry("POST /api/v1/permits/{id}/state", "{\"state\": \"SUSPENDED\", \"reason\": \"matrix test\"}"),
+            Map.entry("POST /api/v1/optouts", "{\"personIds\": [\"P000001\"]}"),
+            Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/execute", "{\"code\": \"1+1\"}"),
+            Map.entry("POST /api/v1/releases/{id}/files", "{\"path\": \"table.csv\", \"description\": \"a table\"}"),
+            Map.entry("POST /api/v1/releases/{id}/files/{fileId}/justification", "{\"text\": \"aggregate only\"}"),
+            Map.entry("POST /api/v1/releases/{id}/reviews", "{\"fileId\": \"F-1\", \"decision\": \"APPROVE\"}"));
 
     private TestServer server;
 
@@ -83,9 +109,18 @@ class AuthorizationMatrixIT {
                 }
                 String key = route.method().name() + " " + route.path();
                 TestServer.Client client = server.login(user); // fresh session: logout must not end the next call's session
-                String path = route.path().replace("/datasets/{id}", "/datasets/ndb_claims").replace("{id}", server.bobOnlyPermit.id());
+                // The state-change route suspends a permit; it gets one of its own so bob's permit stays usable.
+                String path = route.path().replace("/permits/{id}/state", "/permits/" + server.alicePermit.id() + "/state")
+                        .replace("/datasets/{id}", "/datasets/ndb_claims")
+                        .replace("/workspaces/{id}", "/workspaces/" + server.bobWorkspace.id())
+                        .replace("/releases/{id}", "/releases/" + server.bobRelease.id())
+                        .replace("{fileId}", "F-1").replace("{kernelId}", "k-1")
+                        .replace("{id}", server.bobOnlyPermit.id());
+                String body = key.equals("POST /api/v1/workspaces") ? "{\"permitId\": \"" + server.bobOnlyPermit.id() + "\", \"name\": \"matrix\"}"
+                        : key.equals("POST /api/v1/releases") ? "{\"workspaceId\": \"" + server.bobWorkspace.id() + "\", \"title\": \"matrix\"}"
+                        : BODIES.get(key);
                 int eventsBefore = server.events.events().size();
-                TestServer.Answer answer = server.call(Optional.of(client), route.method().name(), path, BODIES.get(key));
+                TestServer.Answer answer = server.call(Optional.of(client), route.method().name(), path, body);
                 boolean allowed = ALLOWED.get(key).contains(user);
                 if (allowed && (answer.status() == 401 || answer.status() == 403)) {
                     failures.add(user + " " + key + " should pass the policy but got " + answer.status() + " " + answer.body());

@@ -42,6 +42,11 @@ public final class TestServer implements AutoCloseable {
     public final CollectingEventSink events = new CollectingEventSink();
     public final Platform platform;
     public final ApiServer server;
+    public final org.spe.server.Workspaces workspaces;
+    /** A workspace of bob's permit, left REQUESTED (not provisioned). */
+    public final org.spe.workspace.lifecycle.Workspace bobWorkspace;
+    /** A DRAFT release request of bob's workspace. */
+    public final org.spe.output.release.ReleaseRequest bobRelease;
     public final Map<String, DemoSeed.Credential> credentials = new HashMap<>();
     public final Permit alicePermit;
     /** A permit naming bob only: alice is "a researcher of another permit" for it. */
@@ -71,7 +76,11 @@ public final class TestServer implements AutoCloseable {
         bobOnlyPermit = platform.permits.create(steward, new org.spe.core.permit.PermitRequest("Bob's study", request.purpose(), request.category(),
                 request.level(), request.pseudonymisationJustification(), List.of("bob"), request.datasets(), request.linkages(), request.validFrom(),
                 request.validUntil(), request.quota(), request.sdcProfile(), request.kAnonymity()));
-        server = new ApiServer(platform, org.spe.server.api.RouteModules.all()).start("127.0.0.1", 0);
+        workspaces = new org.spe.server.Workspaces(platform);
+        Caller bob = new Caller("bob", java.util.Set.of(Role.RESEARCHER), "s-seed-bob", "127.0.0.1");
+        bobWorkspace = workspaces.workspaces.request(bob, bobOnlyPermit.id(), "bob workspace");
+        bobRelease = workspaces.releases.create(bob, bobWorkspace.id(), bobOnlyPermit.id(), "bob's tables");
+        server = new ApiServer(platform, org.spe.server.api.RouteModules.all(workspaces)).start("127.0.0.1", 0);
     }
 
     /** A logged-in client session: its cookie and CSRF token. */
@@ -142,6 +151,7 @@ public final class TestServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        workspaces.close();
         platform.close();
     }
 }
