@@ -11,7 +11,7 @@ import java.util.TreeSet;
  */
 public final class BenchCommand {
     /** The benchmark names. */
-    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "sdc"));
+    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "sdc"));
 
     private BenchCommand() {}
 
@@ -30,6 +30,7 @@ public final class BenchCommand {
         switch (args.get(0)) {
             case "datagen" -> org.spe.workspace.data.DatagenBenchmark.run(out, size > 0 ? size : org.spe.workspace.data.DatagenBenchmark.DEFAULT_PATIENTS);
             case "audit" -> org.spe.audit.AuditBenchmark.run(out);
+            case "extract" -> org.spe.workspace.data.ExtractBenchmark.run(out, size > 0 ? size : 10_000_000L);
             case "sdc" -> org.spe.output.sdc.offline.SdcBenchmark.runOffline(out, size > 0 ? size : 10_000_000L);
             default -> throw new IllegalStateException("unreachable: " + args.get(0));
         }
