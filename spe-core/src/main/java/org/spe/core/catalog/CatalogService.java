@@ -122,10 +122,7 @@ public final class CatalogService {
     }
 
     private void guard(Caller caller, org.spe.core.policy.Decision decision, String action, String type, String id) {
-        if (!decision.allowed()) {
-            events.record(DomainEvent.builder(caller, action).object(type, id).denied(decision.reason()).build());
-            decision.orThrow();
-        }
+        events.enforce(decision, DomainEvent.builder(caller, action).object(type, id));
     }
 
     static String write(Dataset dataset) {

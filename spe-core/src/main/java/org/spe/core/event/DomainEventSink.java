@@ -18,4 +18,16 @@ public interface DomainEventSink {
      * the event is durable.
      */
     void record(DomainEvent event);
+
+    /**
+     * Lets an allowed decision through; for a denied one records {@code denial} (marked DENIED with
+     * the policy's reason) and throws the decision's {@link org.spe.core.AccessDeniedException}.
+     * The one way services and handlers turn a policy decision into an audited answer.
+     */
+    default void enforce(org.spe.core.policy.Decision decision, DomainEvent.Builder denial) {
+        if (!decision.allowed()) {
+            record(denial.denied(decision.reason()).build());
+            decision.orThrow();
+        }
+    }
 }

@@ -101,9 +101,6 @@ public final class OptOutService {
     }
 
     private void guard(Caller caller, Decision decision, String action) {
-        if (!decision.allowed()) {
-            events.record(DomainEvent.builder(caller, action).object("optout_registry", "-").denied(decision.reason()).build());
-            decision.orThrow();
-        }
+        events.enforce(decision, DomainEvent.builder(caller, action).object("optout_registry", "-"));
     }
 }

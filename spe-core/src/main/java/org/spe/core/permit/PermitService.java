@@ -119,6 +119,22 @@ public final class PermitService {
         if (reason == null || reason.isBlank()) {
             throw SpeException.invalid("A reason is required to change a permit's state");
         }
+        return applyState(caller, permitId, target, reason);
+    }
+
+    /** Expires every ACTIVE or SUSPENDED permit whose validity ended before {@code today}; returns them. */
+    public List<Permit> expireEnded(LocalDate today) {
+        List<Permit> expired = new ArrayList<>();
+        for (Permit permit : all()) {
+            if (permit.validUntil().isBefore(today) && PermitTransitions.allowedFrom(permit.state()).contains(PermitState.EXPIRED)) {
+                expired.add(applyState(Caller.system(), permit.id(), PermitState.EXPIRED, "validity ended " + permit.validUntil()));
+            }
+        }
+        return expired;
+    }
+
+    /** Checks the transition and writes it with its audit event, in one transaction. */
+    private Permit applyState(Caller caller, String permitId, PermitState target, String reason) {
         return Transactions.inTransaction(dataSource, connection -> {
             Permit current = load(connection, permitId, true).orElseThrow(() -> SpeException.notFound("Permit %s does not exist", permitId));
             PermitTransitions.check(current.state(), target);
@@ -131,37 +147,7 @@ public final class PermitService {
                 update.setString(5, permitId);
                 update.executeUpdate();
             }
-            events.recordInTransaction(connection, DomainEvent.builder(caller, PermitTransitions.auditAction(target)).object("permit", permitId).permit(permitId)
-                    .detail("from", current.state().name()).detail("to", target.name()).detail("reason", reason).build());
-            return changed;
-        });
-    }
-
-    /** Expires every ACTIVE or SUSPENDED permit whose validity ended before {@code today}; returns them. */
-    public List<Permit> expireEnded(LocalDate today) {
-        List<Permit> expired = new ArrayList<>();
-        for (Permit permit : all()) {
-            if (permit.validUntil().isBefore(today) && PermitTransitions.allowedFrom(permit.state()).contains(PermitState.EXPIRED)) {
-                expired.add(changeStateAsSystem(permit.id(), PermitState.EXPIRED, "validity ended " + permit.validUntil()));
-            }
-        }
-        return expired;
-    }
-
-    private Permit changeStateAsSystem(String permitId, PermitState target, String reason) {
-        return Transactions.inTransaction(dataSource, connection -> {
-            Permit current = load(connection, permitId, true).orElseThrow();
-            PermitTransitions.check(current.state(), target);
-            Permit changed = current.withState(target);
-            try (PreparedStatement update = connection.prepareStatement("UPDATE core.permits SET version = ?, state = ?, document = ?::jsonb, updated_at = ? WHERE id = ?")) {
-                update.setInt(1, changed.version());
-                update.setString(2, changed.state().name());
-                update.setString(3, write(changed));
-                update.setTimestamp(4, Timestamp.from(clock.instant()));
-                update.setString(5, permitId);
-                update.executeUpdate();
-            }
-            events.recordInTransaction(connection, DomainEvent.builder(Caller.system(), PermitTransitions.auditAction(target)).object("permit", permitId)
+            events.recordInTransaction(connection, DomainEvent.builder(caller, PermitTransitions.auditAction(target)).object("permit", permitId)
                     .permit(permitId).detail("from", current.state().name()).detail("to", target.name()).detail("reason", reason).build());
             return changed;
         });
@@ -243,14 +229,11 @@ public final class PermitService {
     }
 
     private void guard(Caller caller, Decision decision, String action, String type, String id) {
-        if (!decision.allowed()) {
-            var event = DomainEvent.builder(caller, action).object(type, id).denied(decision.reason());
-            if (type.equals("permit") && !id.equals("-")) {
-                event.permit(id);
-            }
-            events.record(event.build());
-            decision.orThrow();
+        var event = DomainEvent.builder(caller, action).object(type, id);
+        if (type.equals("permit") && !id.equals("-")) {
+            event.permit(id);
         }
+        events.enforce(decision, event);
     }
 
     private static Optional<Permit> load(Connection connection, String permitId, boolean forUpdate) throws SQLException {

@@ -178,10 +178,7 @@ public final class ApiServer implements AutoCloseable {
 
     /** Lets the request through, or audits the denial and answers 403 with the policy's reason. */
     private void allow(Context ctx, org.spe.core.policy.Decision decision, String action) {
-        if (!decision.allowed()) {
-            platform.events.record(DomainEvent.builder(Api.caller(ctx), action).object("route", ctx.method() + " " + ctx.path()).denied(decision.reason()).build());
-            decision.orThrow();
-        }
+        platform.events.enforce(decision, DomainEvent.builder(Api.caller(ctx), action).object("route", ctx.method() + " " + ctx.path()));
     }
 
     private void add(HandlerType method, String path, String summary, String tag, boolean authenticated, Class<?> body, Handler handler) {

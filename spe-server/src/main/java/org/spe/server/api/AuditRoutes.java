@@ -123,11 +123,7 @@ public final class AuditRoutes implements RouteModule {
 
     private static Caller auditor(Platform platform, Context ctx, String action) {
         Caller caller = Api.caller(ctx);
-        var decision = platform.policy.decideSearchAudit(caller);
-        if (!decision.allowed()) {
-            platform.events.record(DomainEvent.builder(caller, action).object("route", ctx.method() + " " + ctx.path()).denied(decision.reason()).build());
-            decision.orThrow();
-        }
+        platform.events.enforce(platform.policy.decideSearchAudit(caller), DomainEvent.builder(caller, action).object("route", ctx.method() + " " + ctx.path()));
         return caller;
     }
 

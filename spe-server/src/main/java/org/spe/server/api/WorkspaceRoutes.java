@@ -98,12 +98,8 @@ public final class WorkspaceRoutes implements RouteModule {
     private Workspace usable(Platform platform, Caller caller, String workspaceId, String action) {
         Workspace workspace = workspaces.workspaces.find(workspaceId).orElseThrow(() -> SpeException.notFound("Workspace %s does not exist", workspaceId));
         var permit = platform.permits.find(workspace.permitId()).orElseThrow();
-        var decision = platform.policy.decideUseWorkspace(caller, permit, platform.permits.today());
-        if (!decision.allowed()) {
-            platform.events.record(DomainEvent.builder(caller, action).object("workspace", workspace.id()).permit(permit.id()).workspace(workspace.id())
-                    .denied(decision.reason()).build());
-            decision.orThrow();
-        }
+        platform.events.enforce(platform.policy.decideUseWorkspace(caller, permit, platform.permits.today()),
+                DomainEvent.builder(caller, action).object("workspace", workspace.id()).permit(permit.id()).workspace(workspace.id()));
         return workspace;
     }
 

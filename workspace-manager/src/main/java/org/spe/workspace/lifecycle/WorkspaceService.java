@@ -348,15 +348,12 @@ public final class WorkspaceService {
     }
 
     private void guard(Caller caller, Decision decision, String action, String type, String id, Optional<String> permitId) {
-        if (!decision.allowed()) {
-            DomainEvent.Builder event = DomainEvent.builder(caller, action).object(type, id).denied(decision.reason());
-            permitId.ifPresent(event::permit);
-            if (type.equals("workspace")) {
-                event.workspace(id);
-            }
-            events.record(event.build());
-            decision.orThrow();
+        DomainEvent.Builder event = DomainEvent.builder(caller, action).object(type, id);
+        permitId.ifPresent(event::permit);
+        if (type.equals("workspace")) {
+            event.workspace(id);
         }
+        events.enforce(decision, event);
     }
 
     private static DomainEvent.Builder event(Caller caller, WorkspaceState target, Workspace workspace) {
