@@ -82,6 +82,14 @@ class SpeUpIT {
             assertThat(list).hasSize(2);
             assertThat(list.findValuesAsText("level")).containsExactlyInAnyOrder("PSEUDONYMISED", "ANONYMISED");
             assertThat(dataDir.resolve("lake").resolve("ndb_claims")).isDirectory();
+
+            // The auditor's CLI verifies the log of the running platform from its data dir.
+            Process verify = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
+                    "audit", "verify", "--data-dir", dataDir.toString())).redirectErrorStream(false).start();
+            String verified = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(verify.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(verify.exitValue()).as(verified).isEqualTo(0);
+            assertThat(verified).startsWith("OK ");
         } finally {
             process.destroy();
             if (!process.waitFor(30, TimeUnit.SECONDS)) {
