@@ -48,6 +48,9 @@ public final class LocalSpark {
                 .appName(appName)
                 .master("local[*]")
                 .config("spark.ui.enabled", "false")
+                // Listen on loopback only, whatever the host name resolves to.
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1")
                 .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, cores * 2)))
                 .config("spark.sql.adaptive.enabled", "true")
                 .getOrCreate();

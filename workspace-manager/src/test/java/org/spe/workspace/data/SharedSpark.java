@@ -29,6 +29,9 @@ public final class SharedSpark {
                     .appName("spe-workspace-manager-tests")
                     .master("local[2]")
                     .config("spark.ui.enabled", "false")
+                    // Listen on loopback only, whatever the host name resolves to.
+                    .config("spark.driver.bindAddress", "127.0.0.1")
+                    .config("spark.driver.host", "127.0.0.1")
                     .config("spark.sql.shuffle.partitions", "4")
                     .config("spark.default.parallelism", "2")
                     .config("spark.sql.adaptive.enabled", "true")
