@@ -4,8 +4,8 @@ import static java.util.Objects.requireNonNull;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
-import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.TreeSet;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Column;
@@ -135,13 +136,11 @@ public final class SparkTableFunction {
                 max(v).alias("_max"),
                 sum(when(v.lt(0), 1).otherwise(0)).alias("_neg"),
                 sum(when(nonFinite, 1).otherwise(0)).alias("_bad")));
-        if (trackFacilities) {
-            aggregates.add(collect_set(col("_f")).alias("_fac"));
-        }
         if (keepValues) {
             aggregates.add(collect_list(v).alias("_vals"));
         }
-        Dataset<Row> grouped = source.select(projected.toArray(Column[]::new))
+        Dataset<Row> rowsOfCells = source.select(projected.toArray(Column[]::new));
+        Dataset<Row> grouped = rowsOfCells
                 .groupBy(keys.toArray(Column[]::new))
                 .agg(aggregates.get(0), aggregates.subList(1, aggregates.size()).toArray(Column[]::new));
         // the dictionary pass reads the per-person rows a second time: keep them rather than recompute
@@ -151,7 +150,7 @@ public final class SparkTableFunction {
                     ? perPerson.repartition(col(PERSON)).sortWithinPartitions(col(PERSON))
                     : perPerson;
             List<PartitionCells> parts = byPerson.javaRDD()
-                    .mapPartitions(new FoldPartition(rowCount, columnCount, request.margins(), trackFacilities,
+                    .mapPartitions(new FoldPartition(rowCount, columnCount, request.margins(), false,
                             keepValues, hasValue))
                     .collect();
             PartitionCells all = new PartitionCells();
@@ -164,7 +163,10 @@ public final class SparkTableFunction {
                 throw SpeException.invalid("value column '%s' holds %d NaN or infinite values; use null for a missing value",
                         request.value().orElseThrow(), all.nonFinite);
             }
-            Built built = assemble(request, all, trackFacilities);
+            Map<PartialKey, Long> facilities = trackFacilities
+                    ? facilityCounts(rowsOfCells, rowCount, columnCount, request.margins())
+                    : Map.of();
+            Built built = assemble(request, all, trackFacilities, facilities);
             OutputCheck check = TableChecker.check(built.table, profile);
             Optional<Map<CellKey, RoaringBitmap>> populations = dictionary.map(d -> populations(
                     perPerson, rowCount, columnCount, request, built.table, d));
@@ -230,7 +232,74 @@ public final class SparkTableFunction {
 
     private record Built(SdcTable table, long rows) {}
 
-    private static Built assemble(TableRequest request, PartitionCells all, boolean trackFacilities) {
+    /**
+     * Distinct facilities per cell and margin, exactly: distinct (cell, facility) pairs, then counts
+     * per cell and per margin in one Spark job. Apart from the per-person pass because a set of
+     * facilities per (cell, person) group would need Spark's slow object aggregation.
+     */
+    private static Map<PartialKey, Long> facilityCounts(Dataset<Row> rowsOfCells, int rowCount, int columnCount,
+            boolean margins) {
+        List<String> labels = new ArrayList<>();
+        List<String> rowLabels = new ArrayList<>();
+        List<String> columnLabels = new ArrayList<>();
+        for (int i = 0; i < rowCount; i++) {
+            labels.add("_r" + i);
+            rowLabels.add("_r" + i);
+        }
+        for (int i = 0; i < columnCount; i++) {
+            labels.add("_c" + i);
+            columnLabels.add("_c" + i);
+        }
+        List<Column> pairColumns = new ArrayList<>(labels.stream().map(org.apache.spark.sql.functions::col).toList());
+        pairColumns.add(col("_f"));
+        Dataset<Row> pairs = rowsOfCells.select(pairColumns.toArray(Column[]::new)).distinct();
+        return facilityCounts(pairs, labels, rowLabels, columnLabels, margins);
+    }
+
+    private static Map<PartialKey, Long> facilityCounts(Dataset<Row> pairs, List<String> labels, List<String> rowLabels,
+            List<String> columnLabels, boolean margins) {
+        int rowCount = rowLabels.size();
+        int columnCount = columnLabels.size();
+        Dataset<Row> counts = countsOf(pairs, labels, labels, 0);
+        if (margins) {
+            if (columnCount > 0) {
+                counts = counts.unionAll(countsOf(pairs, labels, rowLabels, 1))
+                        .unionAll(countsOf(pairs, labels, columnLabels, 2));
+            }
+            counts = counts.unionAll(countsOf(pairs, labels, List.of(), 3));
+        }
+        List<String> allRow = java.util.Collections.nCopies(rowCount, CellKey.ALL);
+        List<String> allColumn = java.util.Collections.nCopies(columnCount, CellKey.ALL);
+        Map<PartialKey, Long> result = new HashMap<>();
+        for (Row row : counts.collectAsList()) {
+            int kind = row.getInt(0);
+            PartialKey interior = PartialKey.interior(row, 1, rowCount, columnCount);
+            PartialKey key = switch (kind) {
+                case 0 -> interior;
+                case 1 -> new PartialKey(interior.row(), allColumn, false, true);
+                case 2 -> new PartialKey(allRow, interior.column(), true, false);
+                default -> new PartialKey(allRow, allColumn, true, columnCount > 0);
+            };
+            result.put(key, row.getLong(1 + rowCount + columnCount));
+        }
+        return result;
+    }
+
+    /** Facility counts grouped by {@code keep}, the other labels blank, tagged with {@code kind}. */
+    private static Dataset<Row> countsOf(Dataset<Row> pairs, List<String> labels, List<String> keep, int kind) {
+        Column[] keys = keep.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+        Dataset<Row> grouped = pairs.groupBy(keys).agg(countDistinct(col("_f")).alias("_nf"));
+        List<Column> out = new ArrayList<>();
+        out.add(lit(kind).alias("_kind"));
+        for (String label : labels) {
+            out.add(keep.contains(label) ? col(label) : lit("").alias(label));
+        }
+        out.add(col("_nf"));
+        return grouped.select(out.toArray(Column[]::new));
+    }
+
+    private static Built assemble(TableRequest request, PartitionCells all, boolean trackFacilities,
+            Map<PartialKey, Long> facilities) {
         Comparator<List<String>> order = SparkTableFunction::compareLabels;
         TreeSet<List<String>> rowLabels = new TreeSet<>(order);
         TreeSet<List<String>> columnLabels = new TreeSet<>(order);
@@ -255,7 +324,7 @@ public final class SparkTableFunction {
         long rows = 0;
         for (List<String> row : rowLabels) {
             for (List<String> column : columnLabels) {
-                CellEvidence evidence = evidence(request, all, new PartialKey(row, column, false, false), trackFacilities);
+                CellEvidence evidence = evidence(request, all, new PartialKey(row, column, false, false), trackFacilities, facilities);
                 rows += evidence.rows();
                 cells.add(new TableCell(CellKey.of(row, column), evidence));
             }
@@ -264,27 +333,35 @@ public final class SparkTableFunction {
             if (hasColumns) {
                 for (List<String> row : rowLabels) {
                     PartialKey key = new PartialKey(row, allColumn, false, true);
-                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities)));
+                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities, facilities)));
                 }
                 for (List<String> column : columnLabels) {
                     PartialKey key = new PartialKey(allRow, column, true, false);
-                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities)));
+                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities, facilities)));
                 }
             }
             PartialKey grand = new PartialKey(allRow, allColumn, true, hasColumns);
-            cells.add(new TableCell(grand.toCellKey(), evidence(request, all, grand, trackFacilities)));
+            cells.add(new TableCell(grand.toCellKey(), evidence(request, all, grand, trackFacilities, facilities)));
         }
         SdcTable table = new SdcTable(request.name(), request.aggregation(), request.rows(), request.columns(), cells);
         return new Built(table, rows);
     }
 
-    private static CellEvidence evidence(TableRequest request, PartitionCells all, PartialKey key, boolean trackFacilities) {
+    private static CellEvidence evidence(TableRequest request, PartitionCells all, PartialKey key, boolean trackFacilities,
+            Map<PartialKey, Long> facilities) {
         CellPartial partial = all.cells.get(key);
         if (partial == null) {
             return CellEvidence.empty(trackFacilities);
         }
         try {
-            return partial.toEvidence();
+            CellEvidence evidence = partial.toEvidence();
+            if (!trackFacilities) {
+                return evidence;
+            }
+            return new CellEvidence(evidence.rows(), evidence.persons(), evidence.topContributions(),
+                    OptionalLong.of(facilities.getOrDefault(key, 0L)), evidence.valueCount(), evidence.missing(),
+                    evidence.negatives(), evidence.sum(), evidence.sumOfSquaredDeviations(), evidence.minimum(),
+                    evidence.maximum(), evidence.median());
         } catch (IllegalArgumentException e) {
             throw SpeException.invalid("table %s cell %s/%s: %s (values too large to add up)", request.name(), key.row,
                     key.column, e.getMessage());
@@ -337,13 +414,18 @@ public final class SparkTableFunction {
     record PartialKey(List<String> row, List<String> column, boolean rowMargin, boolean columnMargin)
             implements Serializable {
         static PartialKey interior(Row row, int rowCount, int columnCount) {
+            return interior(row, 0, rowCount, columnCount);
+        }
+
+        /** The labels at {@code offset}: rows, then columns. */
+        static PartialKey interior(Row row, int offset, int rowCount, int columnCount) {
             String[] rowLabels = new String[rowCount];
             for (int i = 0; i < rowCount; i++) {
-                rowLabels[i] = row.getString(i);
+                rowLabels[i] = row.getString(offset + i);
             }
             String[] columnLabels = new String[columnCount];
             for (int i = 0; i < columnCount; i++) {
-                columnLabels[i] = row.getString(rowCount + i);
+                columnLabels[i] = row.getString(offset + rowCount + i);
             }
             return new PartialKey(List.of(rowLabels), List.of(columnLabels), false, false);
         }
