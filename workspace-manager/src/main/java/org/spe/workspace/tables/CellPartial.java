@@ -3,22 +3,20 @@ package org.spe.workspace.tables;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.spe.output.sdc.CellEvidence;
 
 /**
- * The evidence of one cell from the complete contributions of some of its persons. Partials of
+ * The evidence of one cell from the complete contributions of some of its persons (facilities are
+ * counted apart, see {@link SparkTableFunction}). Partials of
  * disjoint person sets merge exactly: the table function partitions per-person rows by person, so
  * the partials of different Spark partitions never share a person. Not thread-safe.
  */
 final class CellPartial implements Serializable {
     private static final long serialVersionUID = 1L;
 
-    private final boolean trackFacilities;
     private final boolean keepValues;
     private final boolean hasValue;
     private long rows;
@@ -32,12 +30,10 @@ final class CellPartial implements Serializable {
     private double maximum = Double.NEGATIVE_INFINITY;
     private final double[] top = new double[CellEvidence.TOP_CONTRIBUTIONS];
     private int topSize;
-    private final Set<String> facilities = new HashSet<>();
     private double[] values = new double[0];
     private int valuesSize;
 
-    CellPartial(boolean trackFacilities, boolean keepValues, boolean hasValue) {
-        this.trackFacilities = trackFacilities;
+    CellPartial(boolean keepValues, boolean hasValue) {
         this.keepValues = keepValues;
         this.hasValue = hasValue;
     }
@@ -54,9 +50,6 @@ final class CellPartial implements Serializable {
             sum += person.sum;
             minimum = Math.min(minimum, person.minimum);
             maximum = Math.max(maximum, person.maximum);
-        }
-        if (trackFacilities && person.facilities != null) {
-            facilities.addAll(person.facilities);
         }
         if (keepValues && person.values != null) {
             appendValues(person.values, person.values.length);
@@ -77,7 +70,6 @@ final class CellPartial implements Serializable {
         for (int i = 0; i < other.topSize; i++) {
             insertTop(other.top[i]);
         }
-        facilities.addAll(other.facilities);
         appendValues(other.values, other.valuesSize);
     }
 
@@ -138,7 +130,7 @@ final class CellPartial implements Serializable {
                 rows,
                 persons,
                 topList,
-                trackFacilities ? OptionalLong.of(facilities.size()) : OptionalLong.empty(),
+                OptionalLong.empty(),
                 valueCount,
                 hasValue ? rows - valueCount : 0,
                 negatives,

@@ -2,8 +2,6 @@ package org.spe.workspace.tables;
 
 import java.io.Serializable;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * Everything one person contributed to one cell: complete, because it comes from a group by
@@ -21,14 +19,7 @@ final class PersonContribution implements Serializable {
     double m2;
     double minimum = Double.POSITIVE_INFINITY;
     double maximum = Double.NEGATIVE_INFINITY;
-    Set<String> facilities;
     double[] values;
-
-    PersonContribution copy() {
-        PersonContribution copy = new PersonContribution();
-        copy.merge(this);
-        return copy;
-    }
 
     /** Adds the other contribution of the same person (parallel variance, Chan et al.). */
     void merge(PersonContribution other) {
@@ -44,12 +35,6 @@ final class PersonContribution implements Serializable {
         sum += other.sum;
         minimum = Math.min(minimum, other.minimum);
         maximum = Math.max(maximum, other.maximum);
-        if (other.facilities != null) {
-            if (facilities == null) {
-                facilities = new HashSet<>();
-            }
-            facilities.addAll(other.facilities);
-        }
         if (other.values != null) {
             if (values == null) {
                 values = other.values.clone();

@@ -56,12 +56,14 @@ import org.spe.output.sdc.offline.CsvTableBuilder;
  * one Spark job over the true microdata, then runs the SDC rules on it.
  *
  * <p>How: a Spark aggregation groups the source's rows by (cell labels, person) into per-person
- * sums (rows, values, sum, variance, minimum, maximum, negatives, facilities and, for the median,
- * the values). Those per-person rows are partitioned by person, so all of a person's rows are in
+ * sums (rows, values, sum, variance, minimum, maximum, negatives and, for the median, the values).
+ * Those per-person rows are partitioned by person, so all of a person's rows are in
  * one partition, and each partition folds them into per-cell partials; a person's margin
  * contribution is the merge of their cells in that margin, so a person in several cells of a margin
  * counts once there. The partials of different partitions hold different persons and are merged
  * exactly on the driver. Nothing is approximate: persons are counted by their pseudonym, not a hash.
+ * Distinct facilities, when asked, come from the distinct (cell, facility) pairs of the same rows,
+ * counted per cell and margin by Spark (a set per person would need Spark's slow object aggregation).
  *
  * <p>The result equals the offline checker's ({@code SdcOfflineChecker}) for the same rows, up to
  * floating-point rounding of sums and variances. Labels are the string form of the row and column
@@ -150,8 +152,7 @@ public final class SparkTableFunction {
                     ? perPerson.repartition(col(PERSON)).sortWithinPartitions(col(PERSON))
                     : perPerson;
             List<PartitionCells> parts = byPerson.javaRDD()
-                    .mapPartitions(new FoldPartition(rowCount, columnCount, request.margins(), false,
-                            keepValues, hasValue))
+                    .mapPartitions(new FoldPartition(rowCount, columnCount, request.margins(), keepValues, hasValue))
                     .collect();
             PartitionCells all = new PartitionCells();
             parts.forEach(all::merge);
@@ -465,16 +466,13 @@ public final class SparkTableFunction {
         private final int rowCount;
         private final int columnCount;
         private final boolean margins;
-        private final boolean trackFacilities;
         private final boolean keepValues;
         private final boolean hasValue;
 
-        FoldPartition(int rowCount, int columnCount, boolean margins, boolean trackFacilities, boolean keepValues,
-                boolean hasValue) {
+        FoldPartition(int rowCount, int columnCount, boolean margins, boolean keepValues, boolean hasValue) {
             this.rowCount = rowCount;
             this.columnCount = columnCount;
             this.margins = margins;
-            this.trackFacilities = trackFacilities;
             this.keepValues = keepValues;
             this.hasValue = hasValue;
         }
@@ -552,7 +550,7 @@ public final class SparkTableFunction {
         }
 
         private void add(PartitionCells result, PartialKey key, PersonContribution contribution) {
-            result.cells.computeIfAbsent(key, k -> new CellPartial(trackFacilities, keepValues, hasValue))
+            result.cells.computeIfAbsent(key, k -> new CellPartial(keepValues, hasValue))
                     .addPerson(contribution);
         }
 
@@ -568,13 +566,8 @@ public final class SparkTableFunction {
                 contribution.maximum = row.getDouble(base + 6);
                 contribution.negatives = row.getLong(base + 7);
             }
-            int next = base + 9;
-            if (trackFacilities) {
-                contribution.facilities = new java.util.HashSet<>(row.<String>getList(next));
-                next++;
-            }
             if (keepValues) {
-                List<Double> values = row.getList(next);
+                List<Double> values = row.getList(base + 9);
                 contribution.values = values.stream().mapToDouble(Double::doubleValue).toArray();
             }
             return contribution;

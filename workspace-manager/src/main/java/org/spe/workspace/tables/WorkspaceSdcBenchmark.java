@@ -115,7 +115,7 @@ public final class WorkspaceSdcBenchmark {
         Column ageDraw = uniform(person, 2);
         Column prefectureDraw = uniform(person, 3);
         Column ageIndex = least(lit(AGE_BANDS.length - 1), floor(pow(ageDraw, 2).multiply(AGE_BANDS.length))).cast("int");
-        Column prefecture = lit(1).plus(floor(pow(prefectureDraw, 5).multiply(47))).cast("int");
+        Column prefecture = least(lit(47), lit(1).plus(floor(pow(prefectureDraw, 5).multiply(47)))).cast("int");
         // Box-Muller from two row draws: a log-normal cost, skewed as costs are
         Column normal = sqrt(log(uniform(id, 4)).multiply(-2)).multiply(cos(uniform(id, 5).multiply(2 * Math.PI)));
         Column[] bands = Arrays.stream(AGE_BANDS).map(band -> lit(band)).toArray(Column[]::new);
