@@ -1,0 +1,145 @@
+package org.spe.workspace.tables;
+
+import static java.util.Objects.requireNonNull;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.cos;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.exp;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.least;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.lpad;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.pow;
+import static org.apache.spark.sql.functions.round;
+import static org.apache.spark.sql.functions.sqrt;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import java.io.PrintStream;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.spe.core.bench.BenchReport;
+import org.spe.output.sdc.Aggregation;
+import org.spe.output.sdc.offline.SdcBenchmark;
+import org.spe.workspace.data.LocalSpark;
+
+/**
+ * The SDC benchmark's in-workspace figure beside the offline ones ({@code ./spe bench sdc}): in one
+ * JVM, generates a deterministic microdata DataFrame in Spark (four rows per person; sex × 10-year
+ * age band × 47 prefectures, skewed, so about 940 interior cells; a log-normal cost with per-person
+ * dominance), caches and materialises it (the data are already in memory, as in a notebook), then
+ * times {@link SparkTableFunction#make} end to end: per-person sums, evidence, margins and the rule
+ * results of every cell. Then runs the offline benchmark on its own CSV of the same shape.
+ *
+ * <p>Figures: {@code workspaceTenMillionSeconds} (the second, warm run; the first, which includes
+ * JIT and Spark code generation, is {@code workspaceTenMillionFirstRunSeconds}),
+ * {@code workspaceCells}, {@code workspaceRows}, {@code workspaceCacheSeconds}, and the offline
+ * figures of {@link SdcBenchmark#measureOffline}. The figure names keep "TenMillion" whatever
+ * {@code rows} is; {@code rows} and {@code workspaceRows} say what was run. Blocking.
+ */
+public final class WorkspaceSdcBenchmark {
+    private static final String[] AGE_BANDS = {
+        "0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"
+    };
+    private static final int ROWS_PER_PERSON = 4;
+
+    private WorkspaceSdcBenchmark() {}
+
+    /** Measures both paths with {@code rows} rows each, writes {@code bench-results/sdc.json} and returns the figures. */
+    public static Map<String, Object> run(PrintStream out, long rows) {
+        requireNonNull(out, "out is null");
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be positive: " + rows);
+        }
+        Map<String, Object> figures = new LinkedHashMap<>();
+        try (LocalSpark.Lease lease = LocalSpark.acquire("spe-bench-sdc")) {
+            figures.putAll(measureWorkspace(lease.session(), out, rows));
+        }
+        figures.putAll(SdcBenchmark.measureOffline(out, rows));
+        BenchReport.write("sdc", figures, out);
+        return figures;
+    }
+
+    /** The in-workspace figures alone, on the given session. */
+    public static Map<String, Object> measureWorkspace(SparkSession spark, PrintStream out, long rows) {
+        long cacheStart = System.nanoTime();
+        Dataset<Row> data = microdata(spark, rows).persist(StorageLevel.MEMORY_ONLY());
+        long cached = data.count();
+        double cacheSeconds = (System.nanoTime() - cacheStart) / 1e9;
+        out.printf("cached %d rows in %.3f s%n", cached, cacheSeconds);
+        try {
+            TableRequest request = new TableRequest("bench", new TableRequest.DatasetSource(data),
+                    List.of("sex", "age_band"), List.of("prefecture"), Optional.of("cost_yen"), Aggregation.MEAN,
+                    Optional.of("person_id"), Optional.of("facility"), true, "default");
+            double first = time(spark, request);
+            double second = time(spark, request);
+            TableResult result = SparkTableFunction.make(spark, request);
+            out.printf("in-workspace table of %d cells: first run %.3f s, second %.3f s%n",
+                    result.table().cells().size(), first, second);
+            Map<String, Object> figures = new LinkedHashMap<>();
+            figures.put("workspaceTenMillionSeconds", rounded(second));
+            figures.put("workspaceTenMillionFirstRunSeconds", rounded(first));
+            figures.put("workspaceCacheSeconds", rounded(cacheSeconds));
+            figures.put("workspaceCells", result.table().cells().size());
+            figures.put("workspaceRows", result.rows());
+            figures.put("workspaceStatus", result.check().status().name());
+            figures.put("sparkCores", spark.sparkContext().defaultParallelism());
+            return figures;
+        } finally {
+            data.unpersist();
+        }
+    }
+
+    private static double time(SparkSession spark, TableRequest request) {
+        long start = System.nanoTime();
+        SparkTableFunction.make(spark, request);
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    /** Deterministic microdata: every draw is a hash of the row or person number. */
+    static Dataset<Row> microdata(SparkSession spark, long rows) {
+        Column id = col("id");
+        Column person = floor(id.divide(ROWS_PER_PERSON));
+        Column sexDraw = uniform(person, 1);
+        Column ageDraw = uniform(person, 2);
+        Column prefectureDraw = uniform(person, 3);
+        Column ageIndex = least(lit(AGE_BANDS.length - 1), floor(pow(ageDraw, 2).multiply(AGE_BANDS.length))).cast("int");
+        Column prefecture = least(lit(47), lit(1).plus(floor(pow(prefectureDraw, 5).multiply(47)))).cast("int");
+        // Box-Muller from two row draws: a log-normal cost, skewed as costs are
+        Column normal = sqrt(log(uniform(id, 4)).multiply(-2)).multiply(cos(uniform(id, 5).multiply(2 * Math.PI)));
+        Column[] bands = Arrays.stream(AGE_BANDS).map(band -> lit(band)).toArray(Column[]::new);
+        return spark.range(rows)
+                .select(
+                        concat(lit("P"), person.plus(10_000_000L).cast("string")).alias("person_id"),
+                        when(sexDraw.lt(0.5), lit("F")).otherwise(lit("M")).alias("sex"),
+                        element_at(org.apache.spark.sql.functions.array(bands), ageIndex.plus(1)).alias("age_band"),
+                        lpad(prefecture.cast("string"), 2, "0").alias("prefecture"),
+                        concat(lit("H"), lit(1).plus(pmod(xxhash64(id, lit(6)), lit(3000))).cast("string")).alias("facility"),
+                        round(exp(lit(8).plus(normal))).alias("cost_yen"));
+    }
+
+    /** A uniform draw in (0, 1] from a hash of the column and a stream number. */
+    private static Column uniform(Column of, int stream) {
+        return pmod(xxhash64(of, lit(stream)), lit(1_000_000L)).plus(1).divide(1_000_000.0);
+    }
+
+    private static double rounded(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+
+    /** Entry for a manual run: {@code WorkspaceSdcBenchmark [rows]}. */
+    public static void main(String[] args) {
+        run(System.out, args.length > 0 ? Long.parseLong(args[0]) : 10_000_000L);
+    }
+}
