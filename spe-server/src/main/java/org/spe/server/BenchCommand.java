@@ -31,7 +31,7 @@ public final class BenchCommand {
             case "datagen" -> org.spe.workspace.data.DatagenBenchmark.run(out, size > 0 ? size : org.spe.workspace.data.DatagenBenchmark.DEFAULT_PATIENTS);
             case "audit" -> org.spe.audit.AuditBenchmark.run(out);
             case "extract" -> org.spe.workspace.data.ExtractBenchmark.run(out, size > 0 ? size : 10_000_000L);
-            case "sdc" -> org.spe.output.sdc.offline.SdcBenchmark.runOffline(out, size > 0 ? size : 10_000_000L);
+            case "sdc" -> org.spe.workspace.tables.WorkspaceSdcBenchmark.run(out, size > 0 ? size : 10_000_000L);
             default -> throw new IllegalStateException("unreachable: " + args.get(0));
         }
         return 0;
