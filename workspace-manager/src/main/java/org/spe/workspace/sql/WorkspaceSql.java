@@ -152,7 +152,8 @@ public final class WorkspaceSql implements AutoCloseable {
             return collect(frame, limits);
         } catch (SpeException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (Exception e) {
+            // Spark's SparkException is checked for javac, though collectAsList() does not declare it.
             if (timedOut.get()) {
                 throw new SpeException(ErrorCategory.LIMIT_EXCEEDED,
                         "the query ran longer than " + limits.timeout() + " and was cancelled", e);
@@ -298,7 +299,7 @@ public final class WorkspaceSql implements AutoCloseable {
         return false;
     }
 
-    private static String condition(RuntimeException e) {
+    private static String condition(Exception e) {
         if (e instanceof org.apache.spark.SparkThrowable spark && spark.getCondition() != null) {
             return spark.getCondition();
         }
