@@ -44,7 +44,12 @@ final class StatementGuard {
             "inline_outer", "posexplode", "posexplode_outer", "stack", "json_tuple");
     /** Functions that call arbitrary Java (reading system properties, environment) or reveal host paths. */
     private static final Set<String> FORBIDDEN_FUNCTIONS = Set.of("reflect", "java_method", "try_reflect",
-            "input_file_name", "input_file_block_start", "input_file_block_length");
+            "input_file_name", "input_file_block_start", "input_file_block_length", "xpath", "xpath_boolean",
+            "xpath_double", "xpath_float", "xpath_int", "xpath_long", "xpath_number", "xpath_short", "xpath_string");
+
+    /** Plan classes that are neither commands nor parsed statements but must never run. */
+    private static final String FORBIDDEN_PLANS = "InsertIntoStatement|.*Insert.*|MergeIntoTable|DeleteFromTable"
+            + "|UpdateTable|.*Command.*|.*ExecuteImmediate.*|Compound.*|.*Script.*|.*Variable.*|.*Transform.*";
 
     private final Set<String> views;
     private final URI extractRoot;
@@ -102,6 +107,8 @@ final class StatementGuard {
                         throw SpeException.invalid("the query reads files outside this workspace's extract");
                     }
                 }
+            } else if (node instanceof LogicalPlan plan && isStatement(plan) && node != analyzed) {
+                throw refused(plan);
             } else if (node instanceof LogicalPlan && node.getClass().getSimpleName().matches(
                     "DataSourceV2Relation|DataSourceV2ScanRelation|HiveTableRelation|StreamingRelation.*")) {
                 throw SpeException.invalid("the query reads a relation that is not one of this workspace's tables");
@@ -161,11 +168,12 @@ final class StatementGuard {
     }
 
     private static boolean isStatement(LogicalPlan plan) {
-        // Commands (DDL, SET, ADD JAR, CREATE FUNCTION, CACHE, EXPLAIN, USE …) and parsed statements
-        // (INSERT, …); class names cover the few DML plans that are neither.
+        // Commands (DDL, SET, ADD JAR, CREATE FUNCTION, CACHE, EXPLAIN, USE, variables …) and parsed
+        // statements (INSERT, …); class names cover the plans that are neither but write, run
+        // another statement (EXECUTE IMMEDIATE), run a script (BEGIN … END) or a process
+        // (SELECT TRANSFORM … USING 'cmd').
         return plan instanceof Command || plan instanceof ParsedStatement
-                || plan.getClass().getSimpleName().matches(
-                        "InsertIntoStatement|.*Insert.*|MergeIntoTable|DeleteFromTable|UpdateTable|.*Command.*");
+                || plan.getClass().getSimpleName().matches(FORBIDDEN_PLANS);
     }
 
     private static SpeException refused(LogicalPlan plan) {

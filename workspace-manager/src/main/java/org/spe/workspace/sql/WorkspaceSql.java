@@ -148,7 +148,7 @@ public final class WorkspaceSql implements AutoCloseable {
                 timedOut.set(true);
                 context.cancelJobGroup(group);
             }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            Dataset<Row> frame = analyse(sql, parsed);
+            Dataset<Row> frame = analyse(parsed);
             return collect(frame, limits);
         } catch (SpeException e) {
             throw e;
@@ -208,11 +208,13 @@ public final class WorkspaceSql implements AutoCloseable {
         }
     }
 
-    private Dataset<Row> analyse(String sql, LogicalPlan parsed) {
+    private Dataset<Row> analyse(LogicalPlan parsed) {
         Dataset<Row> frame;
         try {
-            // Commands that passed the guard (SHOW, DESCRIBE) run here, eagerly; queries are only analysed.
-            frame = session.sql(sql);
+            // The very plan the guard checked, not a re-parse of the text. Commands that passed the
+            // guard (SHOW, DESCRIBE) run here, eagerly; queries are only analysed.
+            frame = org.apache.spark.sql.classic.Dataset.ofRows(
+                    (org.apache.spark.sql.classic.SparkSession) session, parsed);
         } catch (Exception e) {
             // Scala's AnalysisException is checked for javac, though sql() does not declare it.
             if (e instanceof org.apache.spark.sql.AnalysisException analysis) {
