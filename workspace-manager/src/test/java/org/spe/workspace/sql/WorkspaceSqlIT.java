@@ -157,13 +157,15 @@ class WorkspaceSqlIT {
         "",
     })
     void forbiddenStatementsAreRefusedBeforeTheyRun(String statement) {
+        String filesBefore = spark.conf().get("spark.sql.runSQLOnFiles", "true");
+
         assertThatThrownBy(() -> workspaceA.execute(statement, LIMITS, "forbidden"))
                 .isInstanceOf(SpeException.class)
                 .satisfies(e -> assertThat(((SpeException) e).category()).isEqualTo(ErrorCategory.INVALID_INPUT));
 
         assertThat(spark.catalog().tableExists("stolen")).isFalse();
         assertThat(workspaceA.tables()).containsExactly("cohort");
-        assertThat(spark.conf().get("spark.sql.runSQLOnFiles")).isEqualTo("true");
+        assertThat(spark.conf().get("spark.sql.runSQLOnFiles", "true")).isEqualTo(filesBefore);
     }
 
     @Test
