@@ -143,7 +143,6 @@ class WorkspaceSqlIT {
         "SELECT * FROM read_files('/etc')",
         "SELECT * FROM IDENTIFIER('other_cohort')",
         "EXECUTE IMMEDIATE 'CREATE TABLE stolen AS SELECT 1'",
-        "SELECT * FROM cohort WHERE id IN (SELECT * FROM (EXECUTE IMMEDIATE 'SELECT 1'))",
         "BEGIN CREATE TABLE stolen AS SELECT 1; END",
         "DECLARE VARIABLE v INT DEFAULT 1",
         "SELECT TRANSFORM(id) USING 'cat' AS (x) FROM cohort",
