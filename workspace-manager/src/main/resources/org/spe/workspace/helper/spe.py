@@ -1,0 +1,173 @@
+"""SPE workspace helper: SQL over the workspace's data, and saving outputs.
+
+    import spe
+    df = spe.sql("SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex")
+    spe.save(df, "claims_by_sex.csv")
+
+spe.sql talks to the platform over the workspace's control socket (/run/spe/spe.sock); the
+platform checks and logs every statement. Only read-only queries over the workspace's tables are
+allowed. Results are capped; a capped result has .attrs['spe_truncated'] (DataFrame) or
+.truncated (list) set to True.
+
+Only the Python standard library is needed; pandas is used when it can be imported.
+"""
+
+import datetime
+import getpass
+import json
+import os
+import re
+import socket
+
+__all__ = ["sql", "save", "table", "SpeError"]
+
+SOCKET = os.environ.get("SPE_SOCKET", "/run/spe/spe.sock")
+OUTPUTS = os.environ.get("SPE_OUTPUTS", "/outputs")
+MAX_REQUEST_BYTES = 1 << 20
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+try:
+    import pandas as _pd
+except ImportError:  # pragma: no cover - depends on the image
+    _pd = None
+
+
+class SpeError(Exception):
+    """The platform refused or failed a request; .category says why (INVALID_INPUT, LIMIT_EXCEEDED, ...)."""
+
+    def __init__(self, message, category="INTERNAL"):
+        super().__init__(message)
+        self.category = category
+
+
+class Rows(list):
+    """A list of dicts (one per row) when pandas is missing; .columns, .query, .truncated."""
+
+    columns = ()
+    query = None
+    truncated = False
+
+
+def _request(payload, timeout=None):
+    data = (json.dumps(payload) + "\n").encode("utf-8")
+    if len(data) > MAX_REQUEST_BYTES:
+        raise SpeError("request larger than %d bytes" % MAX_REQUEST_BYTES, "LIMIT_EXCEEDED")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+        s.settimeout(timeout)
+        s.connect(SOCKET)
+        try:
+            s.sendall(data)
+            s.shutdown(socket.SHUT_WR)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the platform refused early; its answer may still be readable
+        chunks = []
+        while True:
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    raw = b"".join(chunks)
+    if not raw:
+        raise SpeError("no answer from the platform", "UNAVAILABLE")
+    answer = json.loads(raw.decode("utf-8"))
+    if not answer.get("ok"):
+        raise SpeError(answer.get("error", "request failed"), answer.get("category", "INTERNAL"))
+    return answer
+
+
+def sql(query, max_rows=100000):
+    """Run one read-only SQL query over the workspace's tables.
+
+    Returns a pandas DataFrame (or, without pandas, a list of dicts). Raises SpeError when the
+    platform refuses the statement or it fails.
+    """
+    if not isinstance(query, str):
+        raise TypeError("query must be a string")
+    answer = _request({"op": "sql", "query": query, "maxRows": int(max_rows)})
+    names = [c["name"] for c in answer["columns"]]
+    types = [c["type"] for c in answer["columns"]]
+    rows = answer["rows"]
+    truncated = bool(answer.get("truncated"))
+    if _pd is not None:
+        frame = _pd.DataFrame(rows, columns=names)
+        for name, kind in zip(names, types):
+            if kind == "date" or kind.startswith("timestamp"):
+                frame[name] = _pd.to_datetime(frame[name], utc=kind.startswith("timestamp"))
+        frame.attrs["spe_query"] = query
+        frame.attrs["spe_truncated"] = truncated
+        return frame
+    result = Rows(dict(zip(names, row)) for row in rows)
+    result.columns = tuple(names)
+    result.query = query
+    result.truncated = truncated
+    return result
+
+
+def table(query, rows, columns, value=None, aggregation="count", person_id=None):
+    """Ask the platform for a disclosure-checked table (rows x columns of an aggregation) of a query.
+
+    The platform decides whether and how it answers; where it does not yet, SpeError is raised.
+    """
+    payload = {"op": "table", "query": query, "rows": list(rows) if not isinstance(rows, str) else [rows],
+               "columns": list(columns) if not isinstance(columns, str) else [columns],
+               "value": value, "aggregation": aggregation, "personId": person_id}
+    answer = _request(payload)
+    names = [c["name"] for c in answer.get("columns", [])]
+    if _pd is not None:
+        frame = _pd.DataFrame(answer.get("rows", []), columns=names)
+        frame.attrs["spe_query"] = query
+        return frame
+    result = Rows(dict(zip(names, row)) for row in answer.get("rows", []))
+    result.columns = tuple(names)
+    result.query = query
+    return result
+
+
+def save(obj, name):
+    """Write obj into the outputs directory as `name`, with `name`.meta.json beside it.
+
+    DataFrames and lists of dicts are written as CSV, str as UTF-8 text, bytes as they are.
+    Returns the path written. Files in outputs can later be requested for release.
+    """
+    if not isinstance(name, str) or not _NAME.match(name) or name.endswith(".meta.json"):
+        raise ValueError("name must be a plain file name of letters, digits, '.', '_' and '-'")
+    path = os.path.join(OUTPUTS, name)
+    query = None
+    kind = type(obj).__name__
+    if _pd is not None and isinstance(obj, _pd.DataFrame):
+        obj.to_csv(path, index=False)
+        query = obj.attrs.get("spe_query")
+    elif isinstance(obj, (bytes, bytearray)):
+        with open(path, "wb") as f:
+            f.write(obj)
+    elif isinstance(obj, str):
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(obj)
+    elif isinstance(obj, list) and all(isinstance(r, dict) for r in obj):
+        import csv
+        fields = list(getattr(obj, "columns", ()) or (obj[0].keys() if obj else ()))
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=fields)
+            writer.writeheader()
+            writer.writerows(obj)
+        query = getattr(obj, "query", None)
+    else:
+        raise TypeError("save takes a DataFrame, a list of dicts, str or bytes, not %s" % kind)
+    meta = {
+        "name": name,
+        "type": kind,
+        "savedAt": datetime.datetime.now(datetime.timezone.utc).isoformat(),
+        "user": _user(),
+        "workspace": os.environ.get("SPE_WORKSPACE"),
+        "query": query,
+    }
+    with open(path + ".meta.json", "w", encoding="utf-8") as f:
+        json.dump(meta, f, ensure_ascii=False, indent=2)
+    return path
+
+
+def _user():
+    try:
+        return getpass.getuser()
+    except Exception:  # no passwd entry, no USER
+        return None
