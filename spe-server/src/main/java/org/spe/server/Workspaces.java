@@ -26,6 +26,7 @@ import org.spe.output.release.ReleaseLimits;
 import org.spe.output.release.ReleaseService;
 import org.spe.workspace.data.ExtractBuilder;
 import org.spe.workspace.data.ExtractResult;
+import org.apache.spark.sql.SparkSession;
 import org.spe.workspace.data.LocalSpark;
 import org.spe.workspace.embedded.EmbeddedWorkspaceEnvironment;
 import org.spe.workspace.kernel.JupyterServerSettings;
@@ -65,7 +66,8 @@ public final class Workspaces implements AutoCloseable {
         this.extracts = data.resolve("extracts");
         Path runtime = data.resolve("run");
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
-                new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock);
+                new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
+                runtime.resolve("python"), this::auditStatement);
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
@@ -107,14 +109,27 @@ public final class Workspaces implements AutoCloseable {
         }
     }
 
+    /** The platform's local Spark session (extracts, workspace SQL), started on first use. */
+    private synchronized SparkSession spark() {
+        if (spark == null) {
+            spark = LocalSpark.acquire("spe-platform");
+        }
+        return spark.session();
+    }
+
+    /** Statements from a workspace's code (via spe.sql) are audited with their full text before they run. */
+    private void auditStatement(Workspace workspace, String operation, String statement) {
+        Caller kernel = new Caller(workspace.ownerId(), java.util.Set.of(org.spe.core.account.Role.RESEARCHER), "kernel:" + workspace.id(), "sandbox:" + workspace.id());
+        platform.events.record(DomainEvent.builder(kernel, AuditActions.SQL_EXECUTE).object("workspace", workspace.id()).permit(workspace.permitId())
+                .workspace(workspace.id()).detail("statement", statement).detail("via", "spe." + operation).build());
+        workspaces.touch(workspace.id());
+    }
+
     private synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }
-        if (spark == null) {
-            spark = LocalSpark.acquire("spe-extracts");
-        }
-        ExtractBuilder builder = new ExtractBuilder(spark.session(), lake, extracts, platform.catalog.datasets(),
+        ExtractBuilder builder = new ExtractBuilder(spark(), lake, extracts, platform.catalog.datasets(),
                 List.copyOf(platform.catalog.linkageRules()),
                 (permitId, group) -> platform.secrets.secret("permit-keys/" + permitId + "/" + group.replace('+', '.'), 32), platform.clock);
         var optedOut = new HashSet<>(platform.optOuts.personIdsAsOf(platform.clock.instant()));

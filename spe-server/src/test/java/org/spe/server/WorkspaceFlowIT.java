@@ -91,8 +91,18 @@ class WorkspaceFlowIT {
         JsonNode network = server.post(alice, execute, json(
                 "import socket\ntry:\n    socket.create_connection(('127.0.0.1', " + server.server.port() + "), timeout=2); print('connected')\nexcept OSError as e:\n    print('blocked')")).json();
         assertThat(network.toString()).contains("blocked").doesNotContain("connected");
-        JsonNode saved = server.post(alice, execute, json("open('/outputs/admissions_by_sex.csv', 'w').write('sex,admissions\\n1,120\\n2,135\\n')")).json();
-        assertThat(saved.get("status").asText()).isEqualTo("OK");
+        // SQL over the permitted views, from the API and from the notebook helper; the raw lake is not a table.
+        JsonNode rows = server.post(alice, "/api/v1/workspaces/" + workspaceId + "/sql",
+                "{\"query\": \"SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex\"}").json();
+        assertThat(rows.get("rows")).hasSize(2);
+        TestServer.Answer fileQuery = server.post(alice, "/api/v1/workspaces/" + workspaceId + "/sql",
+                "{\"query\": \"SELECT * FROM parquet.`" + server.workspaces.lake.resolve("ndb_claims") + "`\"}");
+        assertThat(fileQuery.status()).isEqualTo(400);
+        JsonNode helper = server.post(alice, execute, json(
+                "import spe\ndf = spe.sql('SELECT sex, count(*) AS admissions FROM dpc_episodes d JOIN ndb_claims n USING (person_id) GROUP BY sex')\n"
+                        + "print(len(df))\nspe.save(df, 'admissions_by_sex.csv')")).json();
+        assertThat(helper.get("status").asText()).as(helper.toString()).isEqualTo("OK");
+        assertThat(helper.toString()).contains("2");
         assertThat(server.get(alice, "/api/v1/workspaces/" + workspaceId + "/files").body()).contains("admissions_by_sex.csv");
 
         // The airlock: request, justification, two independent reviews.
@@ -126,9 +136,9 @@ class WorkspaceFlowIT {
         // The auditor finds every step, with the code that ran.
         TestServer.Client erin = server.login("erin");
         JsonNode events = server.get(erin, "/api/v1/audit/events?workspace=" + workspaceId + "&pageSize=1000").json().get("events");
-        assertThat(events.findValuesAsText("action")).contains("workspace.request", "workspace.ready", "notebook.execute", "release.request",
+        assertThat(events.findValuesAsText("action")).contains("workspace.request", "workspace.ready", "notebook.execute", "sql.execute", "release.request",
                 "release.submit", "release.decision", "release.download");
-        assertThat(events.toString()).contains("admissions_by_sex.csv");
+        assertThat(events.toString()).contains("admissions_by_sex.csv").contains("JOIN ndb_claims");
         JsonNode extract = server.get(erin, "/api/v1/audit/events?permit=" + permitId + "&action=data.extract").json().get("events");
         assertThat(extract).hasSize(1);
         assertThat(server.get(erin, "/api/v1/audit/verify").json().get("intact").asBoolean()).isTrue();

@@ -123,6 +123,9 @@ public final class AuditRoutes implements RouteModule {
 
     private static Caller auditor(Platform platform, Context ctx, String action) {
         Caller caller = Api.caller(ctx);
+        // Events committed in other transactions wait in the outbox for the sequencer; take them in
+        // now, so an auditor sees every committed event.
+        platform.audit.sequencePending();
         platform.events.enforce(platform.policy.decideSearchAudit(caller), DomainEvent.builder(caller, action).object("route", ctx.method() + " " + ctx.path()));
         return caller;
     }

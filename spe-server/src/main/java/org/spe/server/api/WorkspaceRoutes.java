@@ -20,6 +20,10 @@ import org.spe.workspace.kernel.KernelInfo;
 import org.spe.workspace.kernel.KernelOutput;
 import org.spe.workspace.kernel.KernelSession;
 import org.spe.workspace.lifecycle.Workspace;
+import org.spe.workspace.sql.ArrowEncoding;
+import org.spe.workspace.sql.SqlLimits;
+import org.spe.workspace.sql.SqlResult;
+import org.spe.workspace.sql.WorkspaceSql;
 import org.spe.workspace.lifecycle.WorkspaceState;
 
 /** Workspaces: request, list, start, suspend, destroy, the files in outputs/, and notebook kernels. */
@@ -36,6 +40,8 @@ public final class WorkspaceRoutes implements RouteModule {
     public record WorkspaceBody(String permitId, String name) {}
 
     public record ExecuteBody(String code, Integer timeoutSeconds) {}
+
+    public record SqlBody(String query, Integer maxRows, String format) {}
 
     @Override
     public List<Route> routes(Platform platform) {
@@ -60,6 +66,30 @@ public final class WorkspaceRoutes implements RouteModule {
                             Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.FILE_READ);
                             ctx.json(workspaces.outputFiles.list(workspace.id()).stream()
                                     .map(f -> Map.of("path", f.relativePath(), "bytes", f.sizeBytes())).toList());
+                        }),
+                new Route(POST, "/api/v1/workspaces/{id}/sql", "Run one read-only query over the workspace's views (audited with the full statement); format json or arrow",
+                        "workspaces", true, Optional.of(SqlBody.class), ctx -> {
+                            Caller caller = Api.caller(ctx);
+                            Workspace workspace = usable(platform, caller, ctx.pathParam("id"), AuditActions.SQL_EXECUTE);
+                            SqlBody body = Api.body(ctx, SqlBody.class);
+                            String query = Api.required(body.query(), "query");
+                            String format = body.format() == null ? "json" : body.format();
+                            if (!format.equals("json") && !format.equals("arrow")) {
+                                throw SpeException.invalid("format must be json or arrow, not %s", format);
+                            }
+                            SqlLimits limits = body.maxRows() == null ? SqlLimits.defaults() : SqlLimits.defaults().withAtMostRows(Math.max(1, body.maxRows()));
+                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                                    .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
+                            platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
+                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", query).detail("via", "api").build());
+                            workspaces.workspaces.touch(workspace.id());
+                            SqlResult result = sql.execute(query, limits, "api-" + java.util.UUID.randomUUID());
+                            if (format.equals("arrow")) {
+                                ctx.contentType("application/vnd.apache.arrow.stream").result(ArrowEncoding.toArrowStream(result));
+                            } else {
+                                ctx.json(Map.of("columns", result.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList(),
+                                        "rows", result.rows(), "truncated", result.truncated()));
+                            }
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/kernels", "Start a Python kernel in the workspace", "notebooks", true, Optional.empty(), ctx -> {
                     Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.WORKSPACE_OPEN);

@@ -55,6 +55,7 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/workspaces/{id}/destroy", Set.of("bob", "oscar")),
             Map.entry("GET /api/v1/workspaces/{id}/files", Set.of("bob")),
             Map.entry("POST /api/v1/workspaces/{id}/kernels", Set.of("bob")),
+            Map.entry("POST /api/v1/workspaces/{id}/sql", Set.of("bob")),
             Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/execute", Set.of("bob")),
             Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/interrupt", Set.of("bob")),
             Map.entry("GET /api/v1/releases", EVERYONE),
@@ -76,6 +77,7 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/permits/{id}/state", "{\"state\": \"SUSPENDED\", \"reason\": \"matrix test\"}"),
             Map.entry("POST /api/v1/optouts", "{\"personIds\": [\"P000001\"]}"),
             Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/execute", "{\"code\": \"1+1\"}"),
+            Map.entry("POST /api/v1/workspaces/{id}/sql", "{\"query\": \"SELECT 1\"}"),
             Map.entry("POST /api/v1/releases/{id}/files", "{\"path\": \"table.csv\", \"description\": \"a table\"}"),
             Map.entry("POST /api/v1/releases/{id}/files/{fileId}/justification", "{\"text\": \"aggregate only\"}"),
             Map.entry("POST /api/v1/releases/{id}/reviews", "{\"fileId\": \"F-1\", \"decision\": \"APPROVE\"}"));

@@ -24,7 +24,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spe.core.permit.Permit;
 import org.spe.workspace.data.ExtractBuilder;
+import java.util.function.Supplier;
+import org.apache.spark.sql.SparkSession;
+import org.spe.workspace.helper.ControlSocketServer;
+import org.spe.workspace.helper.PythonHelper;
+import org.spe.workspace.helper.SqlControlHandler;
 import org.spe.workspace.kernel.JupyterServerProcess;
+import org.spe.workspace.sql.SqlLimits;
+import org.spe.workspace.sql.WorkspaceSql;
 import org.spe.workspace.kernel.JupyterServerSettings;
 import org.spe.workspace.kernel.KernelGateway;
 import org.spe.workspace.lifecycle.DeletionCertificate;
@@ -35,8 +42,9 @@ import org.spe.workspace.sandbox.SandboxSpec;
 
 /**
  * Workspaces on this machine: the permit's extract built by Spark under {@code extracts/}, the
- * workspace's {@code home/} and {@code outputs/} under {@code workspaces/<id>/}, and a Jupyter
- * server inside a bubblewrap sandbox that sees only those and the read-only extract. Thread-safe.
+ * workspace's {@code home/} and {@code outputs/} under {@code workspaces/<id>/}, a SQL service over
+ * the extract's views with its control socket, and a Jupyter server inside a bubblewrap sandbox
+ * that sees only those, the read-only extract and the {@code spe} helper module. Thread-safe.
  */
 public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment {
     private static final Logger log = LoggerFactory.getLogger(EmbeddedWorkspaceEnvironment.class);
@@ -47,22 +55,42 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         void ensure(Permit permit);
     }
 
+    /** Hears every statement a workspace's code sends through the control socket, before it runs (the platform audits it). */
+    @FunctionalInterface
+    public interface StatementAudit {
+        void beforeExecute(Workspace workspace, String operation, String statement);
+    }
+
+    /** What runs for one workspace. */
+    private record Running(JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
+
     private final Path workspacesRoot;
     private final Path extractsRoot;
     private final Extracts extracts;
     private final SandboxFactory sandboxes;
     private final JupyterServerSettings jupyter;
     private final Clock clock;
-    private final Map<String, JupyterServerProcess> servers = new ConcurrentHashMap<>();
+    private final Supplier<SparkSession> spark;
+    private final Path pythonHelper;
+    private final StatementAudit statements;
+    private final Map<String, Running> running = new ConcurrentHashMap<>();
 
+    /**
+     * @param spark the platform's Spark session; each workspace gets an isolated session of it ({@link WorkspaceSql})
+     * @param pythonHelper a folder where the {@code spe} Python module is installed, bound read-only into sandboxes
+     */
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
-            JupyterServerSettings jupyter, Clock clock) {
+            JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements) {
         this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
         this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
         this.extracts = requireNonNull(extracts, "extracts is null");
         this.sandboxes = requireNonNull(sandboxes, "sandboxes is null");
         this.jupyter = requireNonNull(jupyter, "jupyter is null");
         this.clock = requireNonNull(clock, "clock is null");
+        this.spark = requireNonNull(spark, "spark is null");
+        PythonHelper.install(pythonHelper);
+        this.pythonHelper = pythonHelper;
+        this.statements = requireNonNull(statements, "statements is null");
     }
 
     /** The folder of a workspace's files. */
@@ -97,29 +125,55 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
             extracts.ensure(permit);
         }
         Path base = directory(workspace.id());
-        SandboxSpec spec = new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(), base.resolve("control"));
-        servers.put(workspace.id(), JupyterServerProcess.start(sandboxes, spec, jupyter));
+        SandboxSpec spec = PythonHelper.wire(new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(),
+                base.resolve("control")), pythonHelper);
+        // The SQL service and its control socket come first, so the helper inside can reach them.
+        WorkspaceSql sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        ControlSocketServer socket = null;
+        try {
+            socket = ControlSocketServer.start(spec.controlDirectory(),
+                    new SqlControlHandler(sql, SqlLimits.defaults(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
+                    2 * SqlLimits.defaults().maxBytes(), 2);
+            running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
+        } catch (RuntimeException e) {
+            if (socket != null) {
+                socket.close();
+            }
+            sql.close();
+            throw e;
+        }
         log.info("Workspace {} started", workspace.id());
     }
 
     @Override
     public void stop(Workspace workspace) {
-        JupyterServerProcess server = servers.remove(workspace.id());
-        if (server != null) {
-            server.close();
+        Running processes = running.remove(workspace.id());
+        if (processes != null) {
+            close(processes);
             log.info("Workspace {} stopped", workspace.id());
         }
     }
 
     @Override
     public boolean running(Workspace workspace) {
-        JupyterServerProcess server = servers.get(workspace.id());
-        return server != null && server.isAlive();
+        Running processes = running.get(workspace.id());
+        return processes != null && processes.server().isAlive();
     }
 
     /** The notebook gateway of a running workspace. */
     public Optional<KernelGateway> gateway(String workspaceId) {
-        return Optional.ofNullable(servers.get(workspaceId)).filter(JupyterServerProcess::isAlive).map(JupyterServerProcess::gateway);
+        return Optional.ofNullable(running.get(workspaceId)).filter(r -> r.server().isAlive()).map(r -> r.server().gateway());
+    }
+
+    /** The SQL service of a running workspace (views over its extract only). */
+    public Optional<WorkspaceSql> sql(String workspaceId) {
+        return Optional.ofNullable(running.get(workspaceId)).map(Running::sql);
+    }
+
+    private static void close(Running processes) {
+        processes.server().close();
+        processes.socket().close();
+        processes.sql().close();
     }
 
     @Override
@@ -150,10 +204,10 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
 
     /** Stops every workspace's processes (platform shutdown). */
     public void stopAll() {
-        for (String id : List.copyOf(servers.keySet())) {
-            JupyterServerProcess server = servers.remove(id);
-            if (server != null) {
-                server.close();
+        for (String id : List.copyOf(running.keySet())) {
+            Running processes = running.remove(id);
+            if (processes != null) {
+                close(processes);
             }
         }
     }
