@@ -149,6 +149,8 @@ class SparkStandalonePoolIT {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx512m");
+        command.add("-XX:TieredStopAtLevel=1");
+        command.add("-XX:+UseSerialGC");
         command.addAll(LocalSpark.ADD_OPENS);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
