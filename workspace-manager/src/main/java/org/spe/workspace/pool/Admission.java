@@ -1,0 +1,59 @@
+package org.spe.workspace.pool;
+
+import static java.util.Objects.requireNonNull;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.spe.core.permit.ComputeQuota;
+import org.spe.workspace.pool.AdmissionDecision.Limit;
+import org.spe.workspace.pool.AdmissionDecision.Refusal;
+
+/**
+ * Decides whether a workspace's Spark application, asking for its permit's {@link ComputeQuota},
+ * may start on a pool now. A pure function of its arguments: thread-safe, non-blocking.
+ *
+ * <p>Free cores and memory are totals over alive workers; an application whose executors do not
+ * fit on one worker may still wait for cores after admission (Spark then runs it with fewer).
+ */
+public final class Admission {
+    private Admission() {}
+
+    /**
+     * Checks a request against the pool and the permit's CPU-hour budget.
+     *
+     * @param pool the pool now
+     * @param requested the quota the application would run with
+     * @param cpuHoursUsed CPU-hours the permit has used so far
+     * @param cpuHoursBudget CPU-hours the permit may use in total
+     * @return every limit the request breaks (GPUs, CPU-hours, cores, memory), or none
+     * @throws IllegalArgumentException if the hours are negative
+     */
+    public static AdmissionDecision check(PoolStatus pool, ComputeQuota requested, double cpuHoursUsed, double cpuHoursBudget) {
+        requireNonNull(pool, "pool is null");
+        requireNonNull(requested, "requested is null");
+        if (cpuHoursUsed < 0 || cpuHoursBudget < 0 || Double.isNaN(cpuHoursUsed) || Double.isNaN(cpuHoursBudget)) {
+            throw new IllegalArgumentException("CPU-hours must not be negative");
+        }
+        List<Refusal> refusals = new ArrayList<>();
+        if (requested.gpus() > pool.totalGpus()) {
+            refusals.add(new Refusal(Limit.GPUS, requested.gpus(), pool.totalGpus(), pool.totalGpus() == 0
+                    ? String.format(Locale.ROOT, "%d GPU(s) requested but this pool has no GPUs; ask the operator for a GPU pool", requested.gpus())
+                    : String.format(Locale.ROOT, "%d GPU(s) requested but this pool has %d", requested.gpus(), pool.totalGpus())));
+        }
+        if (cpuHoursUsed >= cpuHoursBudget) {
+            refusals.add(new Refusal(Limit.CPU_HOURS, cpuHoursUsed, cpuHoursBudget, String.format(Locale.ROOT,
+                    "CPU-hour budget spent: %.2f of %.2f CPU-hours used", cpuHoursUsed, cpuHoursBudget)));
+        }
+        if (requested.cores() > pool.freeCores()) {
+            refusals.add(new Refusal(Limit.CORES, requested.cores(), pool.freeCores(), String.format(Locale.ROOT,
+                    "%d cores requested but %d free (%d short)", requested.cores(), pool.freeCores(), requested.cores() - pool.freeCores())));
+        }
+        long memoryMb = requested.memoryGb() * 1024L;
+        if (memoryMb > pool.freeMemoryMb()) {
+            refusals.add(new Refusal(Limit.MEMORY, memoryMb, pool.freeMemoryMb(), String.format(Locale.ROOT,
+                    "%d MiB memory requested but %d MiB free (%d MiB short)", memoryMb, pool.freeMemoryMb(), memoryMb - pool.freeMemoryMb())));
+        }
+        return new AdmissionDecision(refusals);
+    }
+}
