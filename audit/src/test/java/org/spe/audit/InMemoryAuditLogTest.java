@@ -1,5 +1,6 @@
 package org.spe.audit;
 
+import org.spe.core.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
