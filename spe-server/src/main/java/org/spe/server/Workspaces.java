@@ -26,7 +26,12 @@ import org.spe.output.release.ReleaseLimits;
 import org.spe.output.release.ReleaseService;
 import org.spe.workspace.data.ExtractBuilder;
 import org.spe.workspace.data.ExtractResult;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
+import org.spe.server.config.SpeConfig;
+import org.spe.workspace.pool.ComputePool;
+import org.spe.workspace.pool.PoolSettings;
+import org.spe.workspace.pool.SparkStandalonePool;
 import org.spe.workspace.data.LocalSpark;
 import org.spe.workspace.embedded.EmbeddedWorkspaceEnvironment;
 import org.spe.workspace.kernel.JupyterServerSettings;
@@ -58,6 +63,7 @@ public final class Workspaces implements AutoCloseable {
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
+    private volatile Optional<ComputePool> pool = Optional.empty();
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -77,8 +83,13 @@ public final class Workspaces implements AutoCloseable {
                 data.resolve("packages"), ReleaseLimits.defaults());
     }
 
-    /** Reconciles workspaces left by a previous run and starts the scheduled work. */
+    /** Starts the compute pool (when configured), reconciles workspaces left by a previous run and starts the scheduled work. */
     public Workspaces start() {
+        SpeConfig.Compute compute = platform.config.compute();
+        if (compute.workers() > 0) {
+            pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker())));
+        }
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
         platform.monitor.schedule(scheduler);
@@ -181,8 +192,14 @@ public final class Workspaces implements AutoCloseable {
         };
     }
 
+    /** The running compute pool, if one was started. */
+    public Optional<ComputePool> pool() {
+        return pool;
+    }
+
     @Override
     public void close() {
+        pool.ifPresent(ComputePool::close);
         scheduler.shutdownNow();
         provisioning.shutdownNow();
         environment.stopAll();

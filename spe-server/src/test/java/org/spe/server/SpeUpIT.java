@@ -83,6 +83,20 @@ class SpeUpIT {
             assertThat(list.findValuesAsText("level")).containsExactlyInAnyOrder("PSEUDONYMISED", "ANONYMISED");
             assertThat(dataDir.resolve("lake").resolve("ndb_claims")).isDirectory();
 
+            // The embedded compute pool is up, and operators see it (researchers do not).
+            DemoSeed.Credential oscar = DemoSeed.readCredentials(credentials).stream().filter(c -> c.username().equals("oscar")).findFirst().orElseThrow();
+            String oscarLogin = Json.mapper().createObjectNode().put("username", "oscar").put("password", oscar.password())
+                    .put("totp", Totp.code(oscar.totpSecret(), Instant.now())).toString();
+            String oscarCookie = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/auth/login")).POST(HttpRequest.BodyPublishers.ofString(oscarLogin)).build(),
+                    HttpResponse.BodyHandlers.ofString()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            JsonNode pools = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pools")).header("Cookie", oscarCookie).build(),
+                    HttpResponse.BodyHandlers.ofString()).body());
+            assertThat(pools).hasSize(1);
+            assertThat(pools.get(0).get("workers").asInt()).isEqualTo(1);
+            assertThat(pools.get(0).get("cores").asInt()).isEqualTo(1);
+            assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pools")).header("Cookie", cookie).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+
             // The auditor's CLI verifies the log of the running platform from its data dir.
             Process verify = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
                     "audit", "verify", "--data-dir", dataDir.toString())).redirectErrorStream(false).start();

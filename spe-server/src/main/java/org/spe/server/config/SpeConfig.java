@@ -10,7 +10,7 @@ import org.spe.core.account.AccountSettings;
  * Every setting of the platform, typed and checked at startup. Loaded by {@link ConfigLoader};
  * documented in {@code docs/configuration.md}.
  */
-public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Demo demo) {
+public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo) {
     public SpeConfig {
         requireNonNull(server, "server is null");
         requireNonNull(dataDir, "dataDir is null");
@@ -18,6 +18,7 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         requireNonNull(accounts, "accounts is null");
         requireNonNull(secrets, "secrets is null");
         requireNonNull(audit, "audit is null");
+        requireNonNull(compute, "compute is null");
         requireNonNull(demo, "demo is null");
         if (dataDir.isBlank()) {
             throw new IllegalArgumentException("dataDir must not be empty");
@@ -94,6 +95,18 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
             }
             if (treeHeadIntervalSeconds < 1 || treeHeadIntervalSeconds > 60) {
                 throw new IllegalArgumentException("audit.treeHeadIntervalSeconds must be 1..60: " + treeHeadIntervalSeconds);
+            }
+        }
+    }
+
+    /** The embedded compute pool: Spark standalone workers on this machine. */
+    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker) {
+        public Compute {
+            if (workers < 0 || workers > 64) {
+                throw new IllegalArgumentException("compute.workers must be 0..64: " + workers);
+            }
+            if (coresPerWorker < 1 || memoryMbPerWorker < 512) {
+                throw new IllegalArgumentException("compute.coresPerWorker must be at least 1 and compute.memoryMbPerWorker at least 512");
             }
         }
     }

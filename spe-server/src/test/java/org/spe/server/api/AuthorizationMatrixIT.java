@@ -69,7 +69,9 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/releases/{id}/withdraw", Set.of("bob")),
             Map.entry("POST /api/v1/releases/{id}/reviews/start", Set.of("carol", "dave")),
             Map.entry("POST /api/v1/releases/{id}/reviews", Set.of("carol", "dave")),
-            Map.entry("GET /api/v1/releases/{id}/package", Set.of("bob")));
+            Map.entry("GET /api/v1/releases/{id}/package", Set.of("bob")),
+            Map.entry("GET /api/v1/pools", Set.of("oscar")),
+            Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")));
 
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}"),
@@ -78,6 +80,7 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/optouts", "{\"personIds\": [\"P000001\"]}"),
             Map.entry("POST /api/v1/workspaces/{id}/kernels/{kernelId}/execute", "{\"code\": \"1+1\"}"),
             Map.entry("POST /api/v1/workspaces/{id}/sql", "{\"query\": \"SELECT 1\"}"),
+            Map.entry("POST /api/v1/pools/{name}/scale", "{\"workers\": 1}"),
             Map.entry("POST /api/v1/releases/{id}/files", "{\"path\": \"table.csv\", \"description\": \"a table\"}"),
             Map.entry("POST /api/v1/releases/{id}/files/{fileId}/justification", "{\"text\": \"aggregate only\"}"),
             Map.entry("POST /api/v1/releases/{id}/reviews", "{\"fileId\": \"F-1\", \"decision\": \"APPROVE\"}"));
@@ -116,7 +119,7 @@ class AuthorizationMatrixIT {
                         .replace("/datasets/{id}", "/datasets/ndb_claims")
                         .replace("/workspaces/{id}", "/workspaces/" + server.bobWorkspace.id())
                         .replace("/releases/{id}", "/releases/" + server.bobRelease.id())
-                        .replace("{fileId}", "F-1").replace("{kernelId}", "k-1")
+                        .replace("{fileId}", "F-1").replace("{kernelId}", "k-1").replace("{name}", "embedded")
                         .replace("{id}", server.bobOnlyPermit.id());
                 String body = key.equals("POST /api/v1/workspaces") ? "{\"permitId\": \"" + server.bobOnlyPermit.id() + "\", \"name\": \"matrix\"}"
                         : key.equals("POST /api/v1/releases") ? "{\"workspaceId\": \"" + server.bobWorkspace.id() + "\", \"title\": \"matrix\"}"
