@@ -116,6 +116,12 @@ public record Permit(
         return !firstDatasetId.equals(secondDatasetId) && linkages.contains(new Linkage(firstDatasetId, secondDatasetId));
     }
 
+    /** The same permit under the ID the registry assigned. */
+    public Permit withId(String newId) {
+        return new Permit(newId, version, title, purpose, category, level, pseudonymisationJustification, researchers, datasets, linkages,
+                validFrom, validUntil, quota, sdcProfile, kAnonymity, state, createdAt, createdBy);
+    }
+
     public Permit withState(PermitState newState) {
         return new Permit(id, version + 1, title, purpose, category, level, pseudonymisationJustification, researchers, datasets, linkages,
                 validFrom, validUntil, quota, sdcProfile, kAnonymity, newState, createdAt, createdBy);

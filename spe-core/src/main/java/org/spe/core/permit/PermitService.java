@@ -84,10 +84,7 @@ public final class PermitService {
                 next.next();
                 number = next.getLong(1);
             }
-            Permit permit = new Permit(String.format("P-%04d", number), 1, candidate.title(), candidate.purpose(), candidate.category(),
-                    candidate.level(), candidate.pseudonymisationJustification(), candidate.researchers(), candidate.datasets(),
-                    candidate.linkages(), candidate.validFrom(), candidate.validUntil(), candidate.quota(), candidate.sdcProfile(),
-                    candidate.kAnonymity(), candidate.state(), candidate.createdAt(), candidate.createdBy());
+            Permit permit = candidate.withId(String.format("P-%04d", number));
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO core.permits(id, version, state, document, updated_at) VALUES (?, ?, ?, ?::jsonb, ?)")) {
                 insert.setString(1, permit.id());

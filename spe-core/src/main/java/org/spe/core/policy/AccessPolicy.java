@@ -29,6 +29,12 @@ public interface AccessPolicy {
     /** Use a workspace of the permit (request, open, query, run code) on {@code today}. */
     Decision decideUseWorkspace(Caller caller, Permit permit, LocalDate today);
 
+    /** See a workspace and its state: operators and auditors any, researchers those of permits naming them. */
+    Decision decideViewWorkspace(Caller caller, Permit permit);
+
+    /** Suspend or destroy a workspace: operators any, researchers those of permits naming them. */
+    Decision decideManageWorkspace(Caller caller, Permit permit);
+
     Decision decideSearchAudit(Caller caller);
 
     Decision decideOperatePools(Caller caller);
@@ -102,6 +108,22 @@ public interface AccessPolicy {
 
     default boolean canUseWorkspace(Caller caller, Permit permit, LocalDate today) {
         return decideUseWorkspace(caller, permit, today).allowed();
+    }
+
+    default void checkCanViewWorkspace(Caller caller, Permit permit) {
+        decideViewWorkspace(caller, permit).orThrow();
+    }
+
+    default boolean canViewWorkspace(Caller caller, Permit permit) {
+        return decideViewWorkspace(caller, permit).allowed();
+    }
+
+    default void checkCanManageWorkspace(Caller caller, Permit permit) {
+        decideManageWorkspace(caller, permit).orThrow();
+    }
+
+    default boolean canManageWorkspace(Caller caller, Permit permit) {
+        return decideManageWorkspace(caller, permit).allowed();
     }
 
     default void checkCanSearchAudit(Caller caller) {

@@ -71,6 +71,29 @@ public final class RoleBasedAccessPolicy implements AccessPolicy {
     }
 
     @Override
+    public Decision decideViewWorkspace(Caller caller, Permit permit) {
+        if (caller.has(OPERATOR) || caller.has(AUDITOR)) {
+            return Decision.allow();
+        }
+        return namedResearcher(caller, permit);
+    }
+
+    @Override
+    public Decision decideManageWorkspace(Caller caller, Permit permit) {
+        if (caller.has(OPERATOR)) {
+            return Decision.allow();
+        }
+        return namedResearcher(caller, permit);
+    }
+
+    private static Decision namedResearcher(Caller caller, Permit permit) {
+        if (caller.has(RESEARCHER) && permit.names(caller.userId())) {
+            return Decision.allow();
+        }
+        return Decision.deny("%s is not a researcher named on permit %s", caller.userId(), permit.id());
+    }
+
+    @Override
     public Decision decideSearchAudit(Caller caller) {
         return anyRole(caller, "search the audit log", AUDITOR);
     }

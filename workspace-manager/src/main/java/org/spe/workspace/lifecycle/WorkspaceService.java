@@ -228,19 +228,15 @@ public final class WorkspaceService {
     /** The workspace, if the caller may use its permit (operators and auditors may see any). */
     public Workspace get(Caller caller, String workspaceId) {
         Workspace workspace = find(workspaceId).orElseThrow(() -> SpeException.notFound("Workspace %s does not exist", workspaceId));
-        if (!(caller.has(Role.OPERATOR) || caller.has(Role.AUDITOR))) {
-            Permit permit = permits.find(workspace.permitId()).orElseThrow();
-            guard(caller, policy.decideViewPermit(caller, permit).allowed() && caller.has(Role.RESEARCHER) && permit.names(caller.userId())
-                    ? Decision.allow() : Decision.deny("%s is not named on permit %s of workspace %s", caller.userId(), permit.id(), workspaceId),
-                    "workspace.read", "workspace", workspaceId, Optional.of(permit.id()));
-        }
+        Permit permit = permits.find(workspace.permitId()).orElseThrow();
+        guard(caller, policy.decideViewWorkspace(caller, permit), "workspace.read", "workspace", workspaceId, Optional.of(permit.id()));
         return workspace;
     }
 
     /** The live workspaces the caller may see: researchers those of their permits; operators and auditors all. */
     public List<Workspace> list(Caller caller) {
-        return all().stream().filter(w -> WorkspaceTransitions.live(w.state())).filter(w -> caller.has(Role.OPERATOR) || caller.has(Role.AUDITOR)
-                || permits.find(w.permitId()).map(p -> caller.has(Role.RESEARCHER) && p.names(caller.userId())).orElse(false)).toList();
+        return all().stream().filter(w -> WorkspaceTransitions.live(w.state()))
+                .filter(w -> permits.find(w.permitId()).map(p -> policy.canViewWorkspace(caller, p)).orElse(false)).toList();
     }
 
     public Optional<Workspace> find(String workspaceId) {
@@ -330,15 +326,11 @@ public final class WorkspaceService {
 
     private Workspace authorised(Caller caller, String workspaceId, String action) {
         Workspace workspace = find(workspaceId).orElseThrow(() -> SpeException.notFound("Workspace %s does not exist", workspaceId));
-        if (caller.has(Role.OPERATOR) && !action.equals("workspace.resume")) {
-            guard(caller, policy.decideOperatePools(caller), action, "workspace", workspaceId, Optional.of(workspace.permitId()));
-            return workspace;
-        }
         Permit permit = permits.find(workspace.permitId()).orElseThrow();
-        Decision decision = action.equals("workspace.resume") || action.equals("workspace.suspend")
-                ? policy.decideUseWorkspace(caller, permit, today())
-                : permit.names(caller.userId()) && caller.has(Role.RESEARCHER) ? Decision.allow()
-                        : Decision.deny("%s is not named on permit %s", caller.userId(), permit.id());
+        // Resuming runs code on the permit's data, so the permit must be usable today; suspending and
+        // destroying only stop or remove things.
+        Decision decision = action.equals("workspace.resume") ? policy.decideUseWorkspace(caller, permit, today())
+                : policy.decideManageWorkspace(caller, permit);
         guard(caller, decision, action, "workspace", workspaceId, Optional.of(permit.id()));
         return workspace;
     }

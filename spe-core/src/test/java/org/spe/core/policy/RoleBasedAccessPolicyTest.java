@@ -1,0 +1,57 @@
+package org.spe.core.policy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.spe.core.AccessDeniedException;
+import org.spe.core.account.Role;
+import org.spe.core.permit.Permit;
+import org.spe.core.permit.PermitState;
+import org.spe.core.testing.TestPlatform;
+
+class RoleBasedAccessPolicyTest {
+    private final AccessPolicy policy = new RoleBasedAccessPolicy();
+    private final Permit permit = permitFor("alice");
+
+    @Test
+    void workspacesAreSeenByOperatorsAuditorsAndNamedResearchersOnly() {
+        assertThat(policy.canViewWorkspace(TestPlatform.caller("oscar", Role.OPERATOR), permit)).isTrue();
+        assertThat(policy.canViewWorkspace(TestPlatform.caller("erin", Role.AUDITOR), permit)).isTrue();
+        assertThat(policy.canViewWorkspace(TestPlatform.caller("alice", Role.RESEARCHER), permit)).isTrue();
+        assertThat(policy.canViewWorkspace(TestPlatform.caller("bob", Role.RESEARCHER), permit)).isFalse();
+        assertThat(policy.canViewWorkspace(TestPlatform.caller("carol", Role.OUTPUT_CHECKER), permit)).isFalse();
+    }
+
+    @Test
+    void workspacesAreManagedByOperatorsAndNamedResearchersNotAuditors() {
+        assertThat(policy.canManageWorkspace(TestPlatform.caller("oscar", Role.OPERATOR), permit)).isTrue();
+        assertThat(policy.canManageWorkspace(TestPlatform.caller("alice", Role.RESEARCHER), permit)).isTrue();
+        assertThatThrownBy(() -> policy.checkCanManageWorkspace(TestPlatform.caller("erin", Role.AUDITOR), permit))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("erin is not a researcher named on permit P-0001");
+    }
+
+    @Test
+    void aNamedResearcherCannotUseASuspendedPermit() {
+        Permit suspended = permit.withState(PermitState.SUSPENDED);
+        assertThat(policy.decideUseWorkspace(TestPlatform.caller("alice", Role.RESEARCHER), suspended, java.time.LocalDate.of(2026, 6, 1)).reason())
+                .contains("is SUSPENDED");
+        assertThat(policy.canManageWorkspace(TestPlatform.caller("alice", Role.RESEARCHER), suspended)).isTrue();
+    }
+
+    @Test
+    void nobodyReviewsTheirOwnRelease() {
+        var both = new org.spe.core.account.Caller("alice", java.util.Set.of(Role.RESEARCHER, Role.OUTPUT_CHECKER), "s", "127.0.0.1");
+        assertThat(policy.decideReviewRelease(both, "alice").reason()).contains("cannot review it");
+        assertThat(policy.canReviewRelease(both, "bob")).isTrue();
+    }
+
+    private static Permit permitFor(String researcher) {
+        var r = TestPlatform.pseudonymisedRequest();
+        return new Permit("P-0001", 1, r.title(), r.purpose(), r.category(), r.level(), r.pseudonymisationJustification(), List.of(researcher),
+                r.datasets(), r.linkages(), r.validFrom(), r.validUntil(), r.quota(), r.sdcProfile(), r.kAnonymity(), PermitState.ACTIVE,
+                Instant.parse("2026-01-01T00:00:00Z"), "sam");
+    }
+}
