@@ -65,6 +65,8 @@ public final class AuditActions {
     public static final String WORKSPACE_DESTROYED = "workspace.destroyed";
     public static final String WORKSPACE_READ = "workspace.read";
     public static final String HTTP_CSRF = "http.csrf";
+    /** A notebook kernel started, restarted, shut down or interrupted (detail {@code operation}). */
+    public static final String NOTEBOOK_KERNEL = "notebook.kernel";
 
     /** Every constant above, in declaration order. */
     public static final List<String> ALL = List.of(
@@ -76,5 +78,5 @@ public final class AuditActions {
             RELEASE_DOWNLOAD, OPERATOR_ACTION, POOL_CHANGE, AUDIT_SEARCH, AUDIT_EXPORT, AUDIT_VERIFY, AUDIT_PURGE,
             AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
             PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
-            WORKSPACE_READ, HTTP_CSRF);
+            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL);
 }

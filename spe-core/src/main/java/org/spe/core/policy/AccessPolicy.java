@@ -29,6 +29,13 @@ public interface AccessPolicy {
     /** Use a workspace of the permit (request, open, query, run code) on {@code today}. */
     Decision decideUseWorkspace(Caller caller, Permit permit, LocalDate today);
 
+    /**
+     * Use one notebook kernel of a workspace: {@link #decideUseWorkspace} for its permit, and the
+     * kernel must be one of the kernels running in that very workspace ({@code kernelInWorkspace}),
+     * so a kernel id of another workspace is refused.
+     */
+    Decision decideUseKernel(Caller caller, Permit permit, LocalDate today, String workspaceId, String kernelId, boolean kernelInWorkspace);
+
     /** See a workspace and its state: operators and auditors any, researchers those of permits naming them. */
     Decision decideViewWorkspace(Caller caller, Permit permit);
 
@@ -108,6 +115,14 @@ public interface AccessPolicy {
 
     default boolean canUseWorkspace(Caller caller, Permit permit, LocalDate today) {
         return decideUseWorkspace(caller, permit, today).allowed();
+    }
+
+    default void checkCanUseKernel(Caller caller, Permit permit, LocalDate today, String workspaceId, String kernelId, boolean kernelInWorkspace) {
+        decideUseKernel(caller, permit, today, workspaceId, kernelId, kernelInWorkspace).orThrow();
+    }
+
+    default boolean canUseKernel(Caller caller, Permit permit, LocalDate today, String workspaceId, String kernelId, boolean kernelInWorkspace) {
+        return decideUseKernel(caller, permit, today, workspaceId, kernelId, kernelInWorkspace).allowed();
     }
 
     default void checkCanViewWorkspace(Caller caller, Permit permit) {

@@ -71,6 +71,18 @@ public final class RoleBasedAccessPolicy implements AccessPolicy {
     }
 
     @Override
+    public Decision decideUseKernel(Caller caller, Permit permit, LocalDate today, String workspaceId, String kernelId, boolean kernelInWorkspace) {
+        Decision workspace = decideUseWorkspace(caller, permit, today);
+        if (!workspace.allowed()) {
+            return workspace;
+        }
+        if (!kernelInWorkspace) {
+            return Decision.deny("kernel %s is not a kernel of workspace %s", kernelId, workspaceId);
+        }
+        return Decision.allow();
+    }
+
+    @Override
     public Decision decideViewWorkspace(Caller caller, Permit permit) {
         if (caller.has(OPERATOR) || caller.has(AUDITOR)) {
             return Decision.allow();

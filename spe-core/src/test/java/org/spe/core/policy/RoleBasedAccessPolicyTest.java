@@ -42,6 +42,18 @@ class RoleBasedAccessPolicyTest {
     }
 
     @Test
+    void aKernelIsUsedOnlyThroughItsOwnWorkspaceByANamedResearcher() {
+        var alice = TestPlatform.caller("alice", Role.RESEARCHER);
+        var today = java.time.LocalDate.of(2026, 6, 1);
+        assertThat(policy.canUseKernel(alice, permit, today, "W-1", "k-1", true)).isTrue();
+        assertThat(policy.decideUseKernel(alice, permit, today, "W-1", "k-2", false).reason()).contains("kernel k-2 is not a kernel of workspace W-1");
+        assertThatThrownBy(() -> policy.checkCanUseKernel(TestPlatform.caller("bob", Role.RESEARCHER), permit, today, "W-1", "k-1", true))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("bob is not named on permit P-0001");
+        assertThat(policy.decideUseKernel(alice, permit.withState(PermitState.SUSPENDED), today, "W-1", "k-1", true).reason()).contains("is SUSPENDED");
+        assertThat(policy.canUseKernel(TestPlatform.caller("oscar", Role.OPERATOR), permit, today, "W-1", "k-1", true)).isFalse();
+    }
+
+    @Test
     void nobodyReviewsTheirOwnRelease() {
         var both = new org.spe.core.account.Caller("alice", java.util.Set.of(Role.RESEARCHER, Role.OUTPUT_CHECKER), "s", "127.0.0.1");
         assertThat(policy.decideReviewRelease(both, "alice").reason()).contains("cannot review it");
