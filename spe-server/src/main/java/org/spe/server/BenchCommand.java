@@ -11,7 +11,7 @@ import java.util.TreeSet;
  */
 public final class BenchCommand {
     /** The benchmark names. */
-    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "sdc"));
+    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "kernels", "sdc"));
 
     private BenchCommand() {}
 
@@ -31,6 +31,7 @@ public final class BenchCommand {
             case "datagen" -> org.spe.workspace.data.DatagenBenchmark.run(out, size > 0 ? size : org.spe.workspace.data.DatagenBenchmark.DEFAULT_PATIENTS);
             case "audit" -> org.spe.audit.AuditBenchmark.run(out);
             case "extract" -> org.spe.workspace.data.ExtractBenchmark.run(out, size > 0 ? size : 10_000_000L);
+            case "kernels" -> KernelsBenchmark.run(out, size > 0 ? (int) Math.min(size, 10_000) : KernelsBenchmark.DEFAULT_RUNS);
             case "sdc" -> org.spe.workspace.tables.WorkspaceSdcBenchmark.run(out, size > 0 ? size : 10_000_000L);
             default -> throw new IllegalStateException("unreachable: " + args.get(0));
         }

@@ -45,6 +45,7 @@ public final class ApiServer implements AutoCloseable {
 
     private final Platform platform;
     private final List<Route> routes = new ArrayList<>();
+    private final List<WebSocketRoute> webSockets = new ArrayList<>();
     private final Javalin app;
 
     public ApiServer(Platform platform, List<RouteModule> modules) {
@@ -52,11 +53,13 @@ public final class ApiServer implements AutoCloseable {
         declareCoreRoutes();
         for (RouteModule module : modules) {
             routes.addAll(module.routes(platform));
+            webSockets.addAll(module.webSockets(platform));
         }
         this.app = Javalin.create(config -> {
             config.showJavalinBanner = false;
             config.http.defaultContentType = "application/json";
             config.http.maxRequestSize = 16L * 1024 * 1024;
+            config.jetty.modifyWebSocketServletFactory(factory -> factory.setMaxTextMessageSize(KernelChannels.MAX_MESSAGE_CHARS));
             config.jsonMapper(new JavalinJackson(Json.mapper().copy(), false));
             config.requestLogger.http((ctx, millis) -> Timer.builder("spe.http.requests")
                     .tag("method", ctx.method().name())
@@ -73,6 +76,15 @@ public final class ApiServer implements AutoCloseable {
         });
         for (Route route : routes) {
             app.addHttpHandler(route.method(), route.path(), wrap(route));
+        }
+        for (WebSocketRoute webSocket : webSockets) {
+            app.addHttpHandler(HandlerType.WEBSOCKET_BEFORE_UPGRADE, webSocket.path(), ctx -> {
+                Session session = authenticate(ctx);
+                checkWebSocketOrigin(session, ctx);
+                ctx.attribute(Api.SESSION_ATTRIBUTE, session);
+                webSocket.beforeUpgrade().handle(ctx);
+            });
+            app.addWsHandler(io.javalin.websocket.WsHandlerType.WEBSOCKET, webSocket.path(), webSocket.handlers());
         }
         app.exception(Exception.class, this::handleError);
         app.error(404, ctx -> {
@@ -134,6 +146,29 @@ public final class ApiServer implements AutoCloseable {
         }
         return platform.accounts.session(token, ctx.ip())
                 .orElseThrow(() -> new SpeException(ErrorCategory.UNAUTHENTICATED, "The session has ended or expired; log in again"));
+    }
+
+    /**
+     * A WebSocket cannot carry the CSRF header, so the upgrade must bring the session's CSRF token
+     * as the {@code csrf} query parameter, and a browser's {@code Origin} must be this server
+     * (cross-site WebSocket hijacking). Refusals are audited like CSRF refusals of other routes.
+     */
+    private void checkWebSocketOrigin(Session session, Context ctx) {
+        String origin = ctx.header("Origin");
+        String host = ctx.header("Host");
+        boolean sameOrigin = origin == null || host != null && (origin.equals("http://" + host) || origin.equals("https://" + host));
+        if (!sameOrigin || !csrfMatches(session, ctx.queryParam("csrf"))) {
+            String why = !sameOrigin ? "WebSocket from another origin: " + origin : "CSRF token missing or wrong on a WebSocket upgrade";
+            platform.events.record(DomainEvent.builder(session.caller(), "http.csrf").object("route", "WEBSOCKET " + ctx.path())
+                    .denied(why).build());
+            throw new SpeException(ErrorCategory.ACCESS_DENIED, !sameOrigin ? "WebSockets are accepted from this server's own origin only"
+                    : "The csrf query parameter is missing or wrong; send the csrfToken from the login answer");
+        }
+    }
+
+    /** The declared WebSocket endpoints. */
+    public List<WebSocketRoute> webSockets() {
+        return List.copyOf(webSockets);
     }
 
     private static boolean csrfMatches(Session session, String header) {

@@ -101,7 +101,9 @@ public final class WorkspaceRoutes implements RouteModule {
                 new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/execute", "Run code in a kernel and answer its outputs (audited with the full code)", "notebooks", true,
                         Optional.of(ExecuteBody.class), ctx -> {
                             Caller caller = Api.caller(ctx);
-                            Workspace workspace = usable(platform, caller, ctx.pathParam("id"), AuditActions.NOTEBOOK_EXECUTE);
+                            KernelAccess.BoundKernel bound = new KernelAccess(platform, workspaces)
+                                    .kernel(caller, ctx.pathParam("id"), ctx.pathParam("kernelId"), AuditActions.NOTEBOOK_EXECUTE);
+                            Workspace workspace = bound.workspace();
                             ExecuteBody body = Api.body(ctx, ExecuteBody.class);
                             String code = Api.required(body.code(), "code");
                             Duration timeout = body.timeoutSeconds() == null ? EXECUTE_TIMEOUT
@@ -112,14 +114,17 @@ public final class WorkspaceRoutes implements RouteModule {
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("code", code).build());
                             workspaces.workspaces.touch(workspace.id());
                             ExecutionResult result;
-                            try (KernelSession session = gateway(workspace).connect(kernelId)) {
+                            try (KernelSession session = bound.gateway().connect(kernelId)) {
                                 result = session.execute(code, timeout, output -> { });
                             }
                             ctx.json(execution(result));
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/kernels/{kernelId}/interrupt", "Interrupt a running kernel", "notebooks", true, Optional.empty(), ctx -> {
-                    Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.NOTEBOOK_EXECUTE);
-                    gateway(workspace).interrupt(ctx.pathParam("kernelId"));
+                    KernelAccess.BoundKernel bound = new KernelAccess(platform, workspaces)
+                            .kernel(Api.caller(ctx), ctx.pathParam("id"), ctx.pathParam("kernelId"), AuditActions.NOTEBOOK_KERNEL);
+                    platform.events.record(DomainEvent.builder(Api.caller(ctx), AuditActions.NOTEBOOK_KERNEL).object("kernel", bound.kernelId())
+                            .permit(bound.workspace().permitId()).workspace(bound.workspace().id()).detail("operation", "interrupt").build());
+                    bound.gateway().interrupt(bound.kernelId());
                     ctx.status(204);
                 }));
     }

@@ -132,8 +132,8 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         ControlSocketServer socket = null;
         try {
             socket = ControlSocketServer.start(spec.controlDirectory(),
-                    new SqlControlHandler(sql, SqlLimits.defaults(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
-                    2 * SqlLimits.defaults().maxBytes(), 2);
+                    new SqlControlHandler(sql, SqlLimits.notebookHelper(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
+                    2 * SqlLimits.notebookHelper().maxBytes(), 2);
             running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
         } catch (RuntimeException e) {
             if (socket != null) {

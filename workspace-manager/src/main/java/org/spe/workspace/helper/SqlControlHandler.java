@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * the query on the workspace's {@link WorkspaceSql} within {@code limits} ({@code maxRows} can only
  * lower the row cap), with {@code {"ok":true,"columns":[{"name","type"}],"rows":[[…]],"truncated":b}};
  * {@code {"op":"table",…}} with the error "not available yet"; anything else with an INVALID_INPUT
- * error. Thread-safe.
+ * error. With {@code "encoding":"csv"} the rows follow the JSON header line as CSV ({@link CsvRows}),
+ * which pandas reads many times faster than JSON rows. Thread-safe.
  */
 public final class SqlControlHandler implements ControlHandler {
     private static final Logger LOG = LoggerFactory.getLogger(SqlControlHandler.class);
@@ -79,9 +80,14 @@ public final class SqlControlHandler implements ControlHandler {
             }
             effective = limits.withAtMostRows(maxRows.asInt());
         }
+        JsonNode encoding = root.get("encoding");
+        boolean csv = encoding != null && !encoding.isNull() && encoding.asText().equals("csv");
+        if (encoding != null && !encoding.isNull() && !csv && !encoding.asText().equals("json")) {
+            throw SpeException.invalid("encoding must be json or csv");
+        }
         listener.beforeExecute("sql", query.asText());
         SqlResult result = sql.execute(query.asText(), effective, "socket-" + UUID.randomUUID());
-        return success(result);
+        return csv ? CsvRows.answer(success(result, false), result) : success(result);
     }
 
     private static JsonNode parse(String request) {
@@ -97,11 +103,22 @@ public final class SqlControlHandler implements ControlHandler {
     }
 
     static String success(SqlResult result) {
+        return success(result, true);
+    }
+
+    /** The JSON answer; without rows it is the header line of the CSV encoding. */
+    static String success(SqlResult result, boolean withRows) {
         ObjectNode answer = JSON.createObjectNode();
         answer.put("ok", true);
         ArrayNode columns = answer.putArray("columns");
         for (SqlColumn column : result.columns()) {
             columns.addObject().put("name", column.name()).put("type", column.type());
+        }
+        if (!withRows) {
+            answer.put("encoding", "csv");
+            answer.put("rowCount", result.rows().size());
+            answer.put("truncated", result.truncated());
+            return answer.toString();
         }
         ArrayNode rows = answer.putArray("rows");
         for (List<Object> row : result.rows()) {

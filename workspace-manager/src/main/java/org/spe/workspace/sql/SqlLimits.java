@@ -31,6 +31,14 @@ public record SqlLimits(int maxRows, long maxBytes, Duration timeout) {
         return new SqlLimits(100_000, 64L << 20, Duration.ofMinutes(10));
     }
 
+    /**
+     * 1,000,000 rows, 256 MiB, 10 minutes: the caps of {@code spe.sql} in a notebook, whose rows
+     * stay inside the workspace (they travel as compact CSV over the control socket).
+     */
+    public static SqlLimits notebookHelper() {
+        return new SqlLimits(1_000_000, 256L << 20, Duration.ofMinutes(10));
+    }
+
     /** These limits with {@code maxRows} lowered to {@code rows} when that is smaller (and at least 1). */
     public SqlLimits withAtMostRows(int rows) {
         return new SqlLimits(Math.max(1, Math.min(rows, maxRows)), maxBytes, timeout);

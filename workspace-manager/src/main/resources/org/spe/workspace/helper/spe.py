@@ -14,6 +14,7 @@ Only the Python standard library is needed; pandas is used when it can be import
 
 import datetime
 import getpass
+import io
 import json
 import os
 import re
@@ -49,6 +50,15 @@ class Rows(list):
 
 
 def _request(payload, timeout=None):
+    raw = _exchange(payload, timeout)
+    answer = json.loads(raw.decode("utf-8"))
+    if not answer.get("ok"):
+        raise SpeError(answer.get("error", "request failed"), answer.get("category", "INTERNAL"))
+    return answer
+
+
+def _exchange(payload, timeout=None):
+    """Sends one request and answers the raw bytes of the platform's answer."""
     data = (json.dumps(payload) + "\n").encode("utf-8")
     if len(data) > MAX_REQUEST_BYTES:
         raise SpeError("request larger than %d bytes" % MAX_REQUEST_BYTES, "LIMIT_EXCEEDED")
@@ -69,10 +79,41 @@ def _request(payload, timeout=None):
     raw = b"".join(chunks)
     if not raw:
         raise SpeError("no answer from the platform", "UNAVAILABLE")
-    answer = json.loads(raw.decode("utf-8"))
+    return raw
+
+
+# Spark SQL types that pandas' CSV reader may infer by itself (fast); every other column is read as text.
+_INTEGERS = ("tinyint", "smallint", "int", "bigint")
+_INFERRED = _INTEGERS + ("float", "double", "boolean")
+
+
+def _sql_frame(query, max_rows):
+    """spe.sql with pandas: rows come as compact CSV after a JSON header line and are parsed by pandas' C reader."""
+    raw = _exchange({"op": "sql", "query": query, "maxRows": int(max_rows), "encoding": "csv"})
+    header, _, body = raw.partition(b"\n")
+    answer = json.loads(header.decode("utf-8"))
     if not answer.get("ok"):
         raise SpeError(answer.get("error", "request failed"), answer.get("category", "INTERNAL"))
-    return answer
+    names = [c["name"] for c in answer["columns"]]
+    types = [c["type"] for c in answer["columns"]]
+    if body.strip():
+        dtypes = {i: ("float64" if kind.startswith("decimal") else object) for i, kind in enumerate(types) if kind not in _INFERRED}
+        frame = _pd.read_csv(io.BytesIO(body), header=None, dtype=dtypes, na_values=["\\N"], keep_default_na=False, engine="c")
+        frame.columns = names
+        # Integer columns with nulls come back as floats, boolean ones as objects: make them nullable types.
+        for name, kind in zip(names, types):
+            if kind in _INTEGERS and frame[name].dtype.kind == "f":
+                frame[name] = frame[name].astype("Int64")
+            elif kind == "boolean" and frame[name].dtype.kind == "O":
+                frame[name] = frame[name].astype("boolean")
+    else:
+        frame = _pd.DataFrame({name: [] for name in names})
+    for name, kind in zip(names, types):
+        if kind == "date" or kind.startswith("timestamp"):
+            frame[name] = _pd.to_datetime(frame[name], utc=kind.startswith("timestamp"))
+    frame.attrs["spe_query"] = query
+    frame.attrs["spe_truncated"] = bool(answer.get("truncated"))
+    return frame
 
 
 def sql(query, max_rows=100000):
@@ -83,19 +124,13 @@ def sql(query, max_rows=100000):
     """
     if not isinstance(query, str):
         raise TypeError("query must be a string")
+    if _pd is not None:
+        return _sql_frame(query, max_rows)
     answer = _request({"op": "sql", "query": query, "maxRows": int(max_rows)})
     names = [c["name"] for c in answer["columns"]]
     types = [c["type"] for c in answer["columns"]]
     rows = answer["rows"]
     truncated = bool(answer.get("truncated"))
-    if _pd is not None:
-        frame = _pd.DataFrame(rows, columns=names)
-        for name, kind in zip(names, types):
-            if kind == "date" or kind.startswith("timestamp"):
-                frame[name] = _pd.to_datetime(frame[name], utc=kind.startswith("timestamp"))
-        frame.attrs["spe_query"] = query
-        frame.attrs["spe_truncated"] = truncated
-        return frame
     result = Rows(dict(zip(names, row)) for row in rows)
     result.columns = tuple(names)
     result.query = query

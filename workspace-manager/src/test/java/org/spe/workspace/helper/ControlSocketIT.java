@@ -92,6 +92,23 @@ class ControlSocketIT {
     }
 
     @Test
+    void rowsArriveAsCsvThatPandasReadsWithNullsQuotesAndTypesIntact() {
+        String output = SandboxFixture.runPython(sandbox, """
+                import spe
+                df = spe.sql("SELECT CAST(NULL AS STRING) AS missing, '' AS empty, 'a,\\"b\\"\\nc' AS quoted, true AS flag, "
+                             "CAST(NULL AS INT) AS no_int, CAST(7 AS BIGINT) AS seven, 1.5D AS half, '0123' AS code")
+                row = df.iloc[0]
+                print('VALUES', row['missing'] is None or row['missing'] != row['missing'], repr(row['empty']), repr(row['quoted']),
+                      bool(row['flag']), row['no_int'] is spe._pd.NA, int(row['seven']), float(row['half']), repr(row['code']))
+                print('TYPES', str(df['seven'].dtype), str(df['half'].dtype), str(df['flag'].dtype))
+                empty = spe.sql('SELECT id FROM cohort WHERE id < 0')
+                print('EMPTY', len(empty), list(empty.columns))
+                """).assertSucceeded().output();
+
+        assertThat(output).contains("VALUES True '' 'a,\"b\"\\nc' True True 7 1.5 '0123'", "TYPES int64 float64 bool", "EMPTY 0 ['id']");
+    }
+
+    @Test
     void refusedStatementsRaiseSpeErrorWithTheReason() {
         String output = SandboxFixture.runPython(sandbox, """
                 import spe
