@@ -56,6 +56,12 @@ public final class KernelsBenchmark {
 
     private KernelsBenchmark() {}
 
+    /**
+     * Runs the whole benchmark with {@code runs} timed executes per path, prints the table and
+     * writes {@code bench-results/kernels.json}. Blocks for minutes.
+     *
+     * @throws IllegalStateException if the workspace does not start or an execute fails
+     */
     public static void run(PrintStream out, int runs) {
         Path data;
         try {
