@@ -22,7 +22,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spe.core.ErrorCategory;
+import org.spe.core.SpeException;
+import org.spe.core.permit.ComputeQuota;
 import org.spe.core.permit.Permit;
+import org.spe.workspace.driver.RemoteWorkspaceSql;
+import org.spe.workspace.driver.WorkspaceApplications;
+import org.spe.workspace.usage.UsageMeter;
+import org.spe.workspace.pool.Admission;
+import org.spe.workspace.pool.AdmissionDecision;
+import org.spe.workspace.pool.ComputePool;
 import org.spe.workspace.data.ExtractBuilder;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -61,8 +70,26 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         void beforeExecute(Workspace workspace, String operation, String statement);
     }
 
+    /**
+     * The compute behind workspaces when a pool runs: each workspace's SQL in its own Spark
+     * application on the pool ({@link WorkspaceApplications}), admitted against the pool's free
+     * capacity and the permit's CPU-hour budget.
+     *
+     * @param pool the pool
+     * @param applications the workspaces' applications on it
+     * @param meter where the applications' own accounting (task CPU time) is added up; admission
+     *     reads the permit's CPU-hours from it
+     */
+    public record Compute(ComputePool pool, WorkspaceApplications applications, UsageMeter meter) {
+        public Compute {
+            requireNonNull(pool, "pool is null");
+            requireNonNull(applications, "applications is null");
+            requireNonNull(meter, "meter is null");
+        }
+    }
+
     /** What runs for one workspace. */
-    private record Running(JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
+    private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
 
     private final Path workspacesRoot;
     private final Path extractsRoot;
@@ -74,6 +101,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final Path pythonHelper;
     private final StatementAudit statements;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Supplier<Optional<Compute>> compute;
 
     /**
      * @param spark the platform's Spark session; each workspace gets an isolated session of it ({@link WorkspaceSql})
@@ -81,6 +109,17 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
      */
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
             JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements) {
+        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, Optional::empty);
+    }
+
+    /**
+     * @param spark the platform's Spark session; without a pool each workspace gets an isolated session of it
+     * @param compute the pool and the workspaces' applications on it, when a pool runs (asked at each start)
+     */
+    public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
+            JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
+            Supplier<Optional<Compute>> compute) {
+        this.compute = requireNonNull(compute, "compute is null");
         this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
         this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
         this.extracts = requireNonNull(extracts, "extracts is null");
@@ -128,13 +167,20 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         SandboxSpec spec = PythonHelper.wire(new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(),
                 base.resolve("control")), pythonHelper);
         // The SQL service and its control socket come first, so the helper inside can reach them.
-        WorkspaceSql sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        Optional<Compute> pool = compute.get();
+        WorkspaceSql sql;
+        if (pool.isPresent()) {
+            admit(permit);
+            sql = pool.get().applications().open(workspace.id(), permit.quota(), extract);
+        } else {
+            sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        }
         ControlSocketServer socket = null;
         try {
             socket = ControlSocketServer.start(spec.controlDirectory(),
                     new SqlControlHandler(sql, SqlLimits.notebookHelper(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
                     2 * SqlLimits.notebookHelper().maxBytes(), 2);
-            running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
+            running.put(workspace.id(), new Running(workspace, permit.quota(), JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
         } catch (RuntimeException e) {
             if (socket != null) {
                 socket.close();
@@ -143,6 +189,27 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
             throw e;
         }
         log.info("Workspace {} started", workspace.id());
+    }
+
+    /**
+     * Refuses with LIMIT_EXCEEDED, naming each limit and by how much, when the pool lacks the cores or
+     * memory of the permit's quota now (a waiting spare driver of that quota counts as free) or the
+     * permit's CPU-hour budget is spent. Admits everything when no pool runs. Blocks for one request
+     * to the pool's master.
+     */
+    @Override
+    public void admit(Permit permit) {
+        Optional<Compute> pool = compute.get();
+        if (pool.isEmpty()) {
+            return;
+        }
+        ComputeQuota quota = permit.quota();
+        int spareCores = pool.get().applications().spareCores(quota);
+        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
+                quota.cpuHours(), spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
+        if (!decision.admitted()) {
+            throw new SpeException(ErrorCategory.LIMIT_EXCEEDED, "The workspace cannot start now: " + decision.message());
+        }
     }
 
     @Override
@@ -170,7 +237,35 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         return Optional.ofNullable(running.get(workspaceId)).map(Running::sql);
     }
 
-    private static void close(Running processes) {
+    /**
+     * Reads the accounting of every running workspace application into the meter (a scheduled job,
+     * and before each usage report). Blocks for one local request per workspace; a driver that does
+     * not answer is skipped.
+     */
+    public void sampleUsage() {
+        for (Running processes : List.copyOf(running.values())) {
+            sample(processes);
+        }
+    }
+
+    private void sample(Running processes) {
+        Optional<Compute> pool = compute.get();
+        if (pool.isEmpty() || !(processes.sql() instanceof RemoteWorkspaceSql remote)) {
+            return;
+        }
+        try {
+            RemoteWorkspaceSql.DriverUsage usage = remote.usage();
+            ComputeQuota quota = processes.quota();
+            double gpuSeconds = quota.gpus() == 0 ? 0 : usage.taskSeconds() * Math.min(1.0, (double) quota.gpus() / quota.cores());
+            pool.get().meter().record(processes.workspace().id(), processes.workspace().permitId(), usage.applicationId(),
+                    usage.cpuSeconds(), usage.taskSeconds(), gpuSeconds);
+        } catch (RuntimeException e) {
+            log.warn("could not read the usage of workspace {}", processes.workspace().id(), e);
+        }
+    }
+
+    private void close(Running processes) {
+        sample(processes);
         processes.server().close();
         processes.socket().close();
         processes.sql().close();
