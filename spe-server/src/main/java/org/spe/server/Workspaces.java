@@ -71,6 +71,7 @@ public final class Workspaces implements AutoCloseable {
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
+        checkBackend(platform.config);
         Path data = platform.config.dataPath();
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
@@ -86,6 +87,20 @@ public final class Workspaces implements AutoCloseable {
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
                 data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
+    }
+
+    /**
+     * Refuses a workspaces backend this server cannot run yet. The Kubernetes backend
+     * ({@code org.spe.workspace.kubernetes}) makes and tears down workspaces on a cluster, but the server does not yet
+     * route notebooks, SQL and files to workspace pods, so it refuses to start rather than run workspaces nobody can use.
+     *
+     * @throws org.spe.core.SpeException (invalid input) naming {@code workspaces.backend}
+     */
+    public static void checkBackend(SpeConfig config) {
+        if (config.workspaces().onKubernetes()) {
+            throw org.spe.core.SpeException.invalid("workspaces.backend is kubernetes, but this server does not yet route notebooks, SQL and files "
+                    + "to workspace pods (docs/kubernetes.md, \"Status\"); start it with workspaces.backend: embedded");
+        }
     }
 
     /** Starts the compute pool (when configured), reconciles workspaces left by a previous run and starts the scheduled work. */
