@@ -21,6 +21,8 @@ import org.spe.core.event.DomainEvent;
 import org.spe.core.permit.Permit;
 import org.spe.core.secrets.Ed25519KeyPair;
 import org.spe.output.release.DirectoryOutputFiles;
+import org.spe.output.release.FileTableEvidenceStore;
+import org.spe.output.release.TableEvidenceStore;
 import org.spe.output.release.PackageSigner;
 import org.spe.output.release.ReleaseLimits;
 import org.spe.output.release.ReleaseService;
@@ -60,6 +62,8 @@ public final class Workspaces implements AutoCloseable {
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
     public final DirectoryOutputFiles outputFiles;
+    /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
+    public final TableEvidenceStore tableEvidence;
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
@@ -72,16 +76,17 @@ public final class Workspaces implements AutoCloseable {
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
         Path runtime = data.resolve("run");
+        this.tableEvidence = new AuditedTableEvidenceStore(new FileTableEvidenceStore(data.resolve("table-evidence")), platform.events);
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
                 new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
-                runtime.resolve("python"), this::auditStatement);
+                runtime.resolve("python"), this::auditStatement, tableEvidence);
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
         this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
-                data.resolve("packages"), ReleaseLimits.defaults());
+                data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
     }
 
     /**
