@@ -233,7 +233,8 @@ public final class WorkspaceApplications implements AutoCloseable {
         return WorkspaceDriverProcess.launch(name, root, settings(quota, "spe-" + name), heapMb);
     }
 
-    private Map<String, String> settings(ComputeQuota quota, String appName) {
+    /** The Spark settings of an application of {@code quota} on this pool (also the benchmark's bare baseline). */
+    public Map<String, String> settings(ComputeQuota quota, String appName) {
         Map<String, String> settings = new LinkedHashMap<>(WorkspaceSparkConfig.forQuota(quota, pool.masterUrl(), appName));
         settings.put("spark.driver.bindAddress", "127.0.0.1");
         settings.put("spark.driver.host", "127.0.0.1");

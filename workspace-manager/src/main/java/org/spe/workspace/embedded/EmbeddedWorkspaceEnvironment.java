@@ -38,6 +38,16 @@ import org.apache.spark.sql.SparkSession;
 import org.spe.workspace.helper.ControlSocketServer;
 import org.spe.workspace.helper.PythonHelper;
 import org.spe.workspace.helper.SqlControlHandler;
+import org.spe.workspace.helper.ControlHandler;
+import org.spe.workspace.helper.StatementListener;
+import org.spe.workspace.helper.TableControlHandler;
+import org.spe.workspace.tables.SparkWorkspaceTables;
+import org.spe.workspace.tables.TableQuery;
+import org.spe.workspace.tables.TableResult;
+import org.spe.workspace.tables.WorkspaceTables;
+import org.spe.output.sdc.PseudonymDictionary;
+import org.spe.workspace.sql.SessionWorkspaceSql;
+import org.spe.output.release.TableEvidenceStore;
 import org.spe.workspace.kernel.JupyterServerProcess;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.WorkspaceSql;
@@ -89,7 +99,47 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     }
 
     /** What runs for one workspace. */
-    private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
+    private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, InProcessTables tables,
+            ControlSocketServer socket) {}
+
+    /** {@link SparkWorkspaceTables} over a {@link SessionWorkspaceSql} in this JVM: the workspace's own, or one opened on first use (and closed with the workspace). */
+    private static final class InProcessTables implements WorkspaceTables, AutoCloseable {
+        private final Optional<SessionWorkspaceSql> own;
+        private final Supplier<SessionWorkspaceSql> opener;
+        private SessionWorkspaceSql opened;
+        private boolean closed;
+
+        InProcessTables(Optional<SessionWorkspaceSql> own, Supplier<SessionWorkspaceSql> opener) {
+            this.own = own;
+            this.opener = opener;
+        }
+
+        @Override
+        public TableResult make(TableQuery query, String profile, Optional<PseudonymDictionary> dictionary) {
+            return new SparkWorkspaceTables(sql(), SqlLimits.notebookHelper()).make(query, profile, dictionary);
+        }
+
+        private synchronized SessionWorkspaceSql sql() {
+            if (own.isPresent()) {
+                return own.get();
+            }
+            if (closed) {
+                throw org.spe.core.SpeException.conflict("the workspace has stopped");
+            }
+            if (opened == null) {
+                opened = opener.get();
+            }
+            return opened;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (opened != null) {
+                opened.close();
+            }
+        }
+    }
 
     private final Path workspacesRoot;
     private final Path extractsRoot;
@@ -100,6 +150,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final Supplier<SparkSession> spark;
     private final Path pythonHelper;
     private final StatementAudit statements;
+    private final TableEvidenceStore tableEvidence;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
     private final Supplier<Optional<Compute>> compute;
 
@@ -109,16 +160,29 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
      */
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
             JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements) {
-        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, Optional::empty);
+        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, TableEvidenceStore.none());
     }
 
     /**
+     * The same, with the platform's table function behind {@code spe.table}: tables made in a
+     * workspace are written into its {@code outputs/} and their evidence into {@code tableEvidence}.
+     */
+    public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
+            JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
+            TableEvidenceStore tableEvidence) {
+        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, tableEvidence, Optional::empty);
+    }
+
+    /**
+     * The same, with a compute pool: when {@code compute} answers one, each workspace's SQL runs in
+     * its own Spark application there ({@link WorkspaceApplications}), admitted first.
+     *
      * @param spark the platform's Spark session; without a pool each workspace gets an isolated session of it
      * @param compute the pool and the workspaces' applications on it, when a pool runs (asked at each start)
      */
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
             JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
-            Supplier<Optional<Compute>> compute) {
+            TableEvidenceStore tableEvidence, Supplier<Optional<Compute>> compute) {
         this.compute = requireNonNull(compute, "compute is null");
         this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
         this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
@@ -130,6 +194,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         PythonHelper.install(pythonHelper);
         this.pythonHelper = pythonHelper;
         this.statements = requireNonNull(statements, "statements is null");
+        this.tableEvidence = requireNonNull(tableEvidence, "tableEvidence is null");
     }
 
     /** The folder of a workspace's files. */
@@ -175,12 +240,20 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         } else {
             sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
         }
+        // Tables need the permit's pseudonym dictionary, which the platform keeps: they are made in
+        // this JVM, over the workspace's own SQL when that runs here, else over a session of the
+        // platform's Spark opened on the first spe.table.
+        InProcessTables tables = new InProcessTables(sql instanceof SessionWorkspaceSql local ? Optional.of(local) : Optional.empty(),
+                () -> SessionWorkspaceSql.open(spark.get(), workspace.id(), extract));
         ControlSocketServer socket = null;
         try {
-            socket = ControlSocketServer.start(spec.controlDirectory(),
-                    new SqlControlHandler(sql, SqlLimits.notebookHelper(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
-                    2 * SqlLimits.notebookHelper().maxBytes(), 2);
-            running.put(workspace.id(), new Running(workspace, permit.quota(), JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
+            StatementListener listener = (operation, statement) -> statements.beforeExecute(workspace, operation, statement);
+            ControlHandler handler = new TableControlHandler(new SqlControlHandler(sql, SqlLimits.notebookHelper(), listener),
+                    tables, tableEvidence,
+                    new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
+                    listener, clock);
+            socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
+            running.put(workspace.id(), new Running(workspace, permit.quota(), JupyterServerProcess.start(sandboxes, spec, jupyter), sql, tables, socket));
         } catch (RuntimeException e) {
             if (socket != null) {
                 socket.close();
@@ -268,6 +341,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         sample(processes);
         processes.server().close();
         processes.socket().close();
+        processes.tables().close();
         processes.sql().close();
     }
 

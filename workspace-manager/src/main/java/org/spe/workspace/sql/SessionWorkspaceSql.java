@@ -143,9 +143,23 @@ public final class SessionWorkspaceSql implements WorkspaceSql {
 
     @Override
     public SqlResult execute(String sql, SqlLimits limits, String jobGroup) {
+        requireNonNull(limits, "limits is null");
+        return withQuery(sql, limits, jobGroup, frame -> collect(frame, limits));
+    }
+
+    /**
+     * Runs {@code work} over the rows of one read-only query, checked exactly as {@link #execute}
+     * checks it, under the same job group, timeout and cancellation: how the platform's table
+     * function reads the workspace's data ({@code SparkWorkspaceTables}).
+     *
+     * @param work what to compute from the query's (lazy) rows; its Spark jobs run under the job group
+     * @throws SpeException as {@link #execute}
+     */
+    public <T> T withQuery(String sql, SqlLimits limits, String jobGroup, java.util.function.Function<Dataset<Row>, T> work) {
         requireNonNull(sql, "sql is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(jobGroup, "jobGroup is null");
+        requireNonNull(work, "work is null");
         if (!JOB_GROUP.matcher(jobGroup).matches()) {
             throw SpeException.invalid("a job group must be 1-128 of [A-Za-z0-9_.:-]");
         }
@@ -170,7 +184,7 @@ public final class SessionWorkspaceSql implements WorkspaceSql {
             timer = TIMER.schedule(() -> execution.stop("timed out"), limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             Dataset<Row> frame = analyse(parsed);
             execution.throwIfStopped();
-            SqlResult result = collect(frame, limits);
+            T result = work.apply(frame);
             execution.throwIfStopped();
             return result;
         } catch (SpeException e) {

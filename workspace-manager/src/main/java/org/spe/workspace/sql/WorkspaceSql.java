@@ -20,7 +20,7 @@ public interface WorkspaceSql extends AutoCloseable {
     /**
      * Opens SQL over a session of {@code spark} in this JVM; see {@link SessionWorkspaceSql#open}.
      */
-    static WorkspaceSql open(SparkSession spark, String workspaceId, Path extractDirectory) {
+    static SessionWorkspaceSql open(SparkSession spark, String workspaceId, Path extractDirectory) {
         return SessionWorkspaceSql.open(spark, workspaceId, extractDirectory);
     }
 
