@@ -128,8 +128,8 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
      * The fee table of {@code /api/v1/usage}, modelled on the NDB fee structure (yen); see
      * {@link org.spe.workspace.usage.FeeTable}.
      */
-    public record Fees(long baseYen, long adjustmentYenPerHour, double adjustmentHours, long extractionYenPerHour,
-            double extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod, int environmentPeriodDays,
+    public record Fees(long baseYen, long adjustmentYenPerHour, int adjustmentHours, long extractionYenPerHour,
+            int extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod, int environmentPeriodDays,
             long cpuHourYen, long gpuHourYen) {
         public Fees {
             // Checked here, at startup, with the setting's name in the message.
@@ -147,8 +147,8 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
                     environmentYenPerUserPeriod, environmentPeriodDays, cpuHourYen, gpuHourYen);
         }
 
-        private static org.spe.workspace.usage.FeeTable table(long baseYen, long adjustmentYenPerHour, double adjustmentHours,
-                long extractionYenPerHour, double extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod,
+        private static org.spe.workspace.usage.FeeTable table(long baseYen, long adjustmentYenPerHour, int adjustmentHours,
+                long extractionYenPerHour, int extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod,
                 int environmentPeriodDays, long cpuHourYen, long gpuHourYen) {
             return new org.spe.workspace.usage.FeeTable(baseYen, adjustmentYenPerHour, adjustmentHours, extractionYenPerHour,
                     extractionHoursPerExtract, extractionYenPerGb, environmentYenPerUserPeriod, environmentPeriodDays, cpuHourYen, gpuHourYen);
