@@ -191,7 +191,8 @@ public final class WorkspaceDriverProcess implements AutoCloseable {
 
     /**
      * Stops the driver: closes its standard input (it then stops its Spark application and exits),
-     * waits up to 20 s, then kills it. Idempotent; never throws.
+     * waits up to 20 s, then kills it; its folder is removed and its log kept as {@code <root>/<name>.log}.
+     * Idempotent; never throws.
      */
     @Override
     public void close() {
@@ -210,8 +211,13 @@ public final class WorkspaceDriverProcess implements AutoCloseable {
             process.destroyForcibly();
         }
         try {
+            // The log stays beside the folder for the operator (removed with the rest at the next platform start).
+            Path log = directory.resolve("driver.log");
+            if (Files.exists(log)) {
+                Files.move(log, directory.resolveSibling(name + ".log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
             deleteRecursively(directory);
-        } catch (UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             // A later launch of the same name replaces it; reconciliation removes what is left.
         }
     }

@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
@@ -95,6 +96,27 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
             requireNonNull(pool, "pool is null");
             requireNonNull(applications, "applications is null");
             requireNonNull(meter, "meter is null");
+        }
+    }
+
+    /** Starts Jupyter servers beside the Spark application of the same workspace. */
+    private static final java.util.concurrent.ExecutorService STARTER = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "spe-jupyter-start");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private static JupyterServerProcess join(CompletableFuture<JupyterServerProcess> server) {
+        try {
+            return server.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    private static void closeWhenStarted(CompletableFuture<JupyterServerProcess> server) {
+        if (server != null) {
+            server.thenAccept(JupyterServerProcess::close);
         }
     }
 
@@ -231,14 +253,24 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         Path base = directory(workspace.id());
         SandboxSpec spec = PythonHelper.wire(new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(),
                 base.resolve("control")), pythonHelper);
-        // The SQL service and its control socket come first, so the helper inside can reach them.
+        // With a pool, the workspace's Spark application is bound (or started) while its Jupyter
+        // server starts in the sandbox: READY waits for the slower of the two, not their sum. The
+        // helper inside reaches the SQL service only through the control socket, which appears in
+        // the bind-mounted control directory once the service is open, before READY.
         Optional<Compute> pool = compute.get();
-        WorkspaceSql sql;
         if (pool.isPresent()) {
             admit(permit);
-            sql = pool.get().applications().open(workspace.id(), permit.quota(), extract);
-        } else {
-            sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        }
+        CompletableFuture<JupyterServerProcess> server = pool.isPresent()
+                ? CompletableFuture.supplyAsync(() -> JupyterServerProcess.start(sandboxes, spec, jupyter), STARTER)
+                : null;
+        WorkspaceSql sql;
+        try {
+            sql = pool.isPresent() ? pool.get().applications().open(workspace.id(), permit.quota(), extract)
+                    : WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        } catch (RuntimeException e) {
+            closeWhenStarted(server);
+            throw e;
         }
         // Tables need the permit's pseudonym dictionary, which the platform keeps: they are made in
         // this JVM, over the workspace's own SQL when that runs here, else over a session of the
@@ -253,11 +285,14 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
                     new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
                     listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
-            running.put(workspace.id(), new Running(workspace, permit.quota(), JupyterServerProcess.start(sandboxes, spec, jupyter), sql, tables, socket));
+            JupyterServerProcess started = server == null ? JupyterServerProcess.start(sandboxes, spec, jupyter) : join(server);
+            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, socket));
         } catch (RuntimeException e) {
+            closeWhenStarted(server);
             if (socket != null) {
                 socket.close();
             }
+            tables.close();
             sql.close();
             throw e;
         }
