@@ -88,7 +88,7 @@ public final class Workspaces implements AutoCloseable {
         SpeConfig.Compute compute = platform.config.compute();
         if (compute.workers() > 0) {
             pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker())));
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress())));
         }
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
@@ -136,7 +136,14 @@ public final class Workspaces implements AutoCloseable {
         workspaces.touch(workspace.id());
     }
 
-    private synchronized void ensureExtract(Permit permit) {
+    /**
+     * Builds the extract of {@code permit}'s current version unless it exists; audits the build or
+     * its failure. Blocks for the Spark job. The pseudonymisation keys come from the platform's
+     * secret store; when that is Vault and Vault is sealed or unreachable, nothing is built.
+     *
+     * @throws org.spe.core.RetriableException if the secret store is unavailable
+     */
+    public synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }
