@@ -14,7 +14,8 @@ import org.spe.output.sdc.CheckStatus;
  * @param relativePath its path under {@code outputs/}
  * @param description the researcher's description
  * @param kind how it is checked and released
- * @param tableSpec the table spec of a {@link OutputKind#MICRODATA_TABLE}
+ * @param tableSpec the table spec of a {@link OutputKind#MICRODATA_TABLE} or (as the table function made it) a
+ *     {@link OutputKind#PLATFORM_TABLE}
  * @param sha256 hex SHA-256 of the snapshot taken from {@code outputs/}
  * @param sizeBytes the snapshot's size
  * @param releasedSha256 hex SHA-256 of what the package holds for this file (the snapshot itself,
@@ -55,8 +56,8 @@ public record ReleaseFile(
         if (sizeBytes < 0) {
             throw new IllegalArgumentException("sizeBytes must not be negative");
         }
-        if (tableSpec.isPresent() != (kind == OutputKind.MICRODATA_TABLE)) {
-            throw new IllegalArgumentException("a table spec belongs exactly to a MICRODATA_TABLE");
+        if (tableSpec.isPresent() != (kind == OutputKind.MICRODATA_TABLE || kind == OutputKind.PLATFORM_TABLE)) {
+            throw new IllegalArgumentException("a table spec belongs exactly to a MICRODATA_TABLE or a PLATFORM_TABLE");
         }
     }
 

@@ -82,6 +82,7 @@ public final class ReleaseService {
     private final PackageSigner signer;
     private final Path packagesDirectory;
     private final ReleaseLimits limits;
+    private final TableEvidenceStore tables;
 
     /**
      * @param dataSource the application pool; schema {@code release} must be migrated
@@ -90,6 +91,17 @@ public final class ReleaseService {
      */
     public ReleaseService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock,
             Function<String, Optional<Permit>> permits, OutputFiles outputs, PackageSigner signer, Path packagesDirectory, ReleaseLimits limits) {
+        this(dataSource, policy, events, clock, permits, outputs, signer, packagesDirectory, limits, TableEvidenceStore.none());
+    }
+
+    /**
+     * The same, recognising tables made by the platform's table function through {@code tables}
+     * ({@link OutputKind#PLATFORM_TABLE}: checked from their evidence and for differencing against
+     * the tables already released from the same permit).
+     */
+    public ReleaseService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock,
+            Function<String, Optional<Permit>> permits, OutputFiles outputs, PackageSigner signer, Path packagesDirectory, ReleaseLimits limits,
+            TableEvidenceStore tables) {
         this.dataSource = requireNonNull(dataSource, "dataSource is null");
         this.policy = requireNonNull(policy, "policy is null");
         this.events = requireNonNull(events, "events is null");
@@ -99,12 +111,20 @@ public final class ReleaseService {
         this.signer = requireNonNull(signer, "signer is null");
         this.packagesDirectory = requireNonNull(packagesDirectory, "packagesDirectory is null").toAbsolutePath();
         this.limits = requireNonNull(limits, "limits is null");
+        this.tables = requireNonNull(tables, "tables is null");
     }
 
     /** The same, looking permits up in {@code permitService}. */
     public ReleaseService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock, PermitService permitService,
             OutputFiles outputs, PackageSigner signer, Path packagesDirectory, ReleaseLimits limits) {
         this(dataSource, policy, events, clock, requireNonNull(permitService, "permitService is null")::find, outputs, signer, packagesDirectory, limits);
+    }
+
+    /** The same, looking permits up in {@code permitService} and recognising platform tables through {@code tables}. */
+    public ReleaseService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock, PermitService permitService,
+            OutputFiles outputs, PackageSigner signer, Path packagesDirectory, ReleaseLimits limits, TableEvidenceStore tables) {
+        this(dataSource, policy, events, clock, requireNonNull(permitService, "permitService is null")::find, outputs, signer, packagesDirectory, limits,
+                tables);
     }
 
     /** The public key that verifies this platform's packages (X.509 DER), for {@link PackageVerifier#verify}. */
@@ -186,8 +206,12 @@ public final class ReleaseService {
             text("File '" + relativePath + "': the description", description);
             byte[] content = read(request.workspaceId(), relativePath);
             SdcProfile profile = SdcProfiles.named(request.sdcProfile());
-            FileInspector.Inspected inspected = FileInspector.inspect(relativePath, content, tableSpec, profile);
-            String spec = tableSpec.map(ReleaseService::json).orElse(null);
+            Optional<TableEvidence> evidence = tableSpec.isPresent() ? Optional.empty() : platformTable(request, relativePath, content);
+            FileInspector.Inspected inspected = evidence.isPresent()
+                    ? FileInspector.platformTable(relativePath, content, evidence.get(), profile, differencing(request, relativePath, evidence.get(), profile))
+                    : FileInspector.inspect(relativePath, content, tableSpec, profile);
+            String spec = evidence.map(TableEvidence::spec).or(() -> tableSpec).map(ReleaseService::json).orElse(null);
+            String evidenceId = evidence.map(TableEvidence::id).orElse(null);
             Instant now = clock.instant();
             Transactions.inTransaction(dataSource, connection -> {
                 Header locked = lock(connection, requestId);
@@ -204,7 +228,7 @@ public final class ReleaseService {
                     }
                     try (PreparedStatement update = connection.prepareStatement("UPDATE release.files SET description = ?, kind = ?, table_spec = ?, "
                             + "sha256 = ?, size_bytes = ?, content = ?, released_content = ?, released_sha256 = ?, sdc_status = ?, sdc_report = ?, "
-                            + "justification = NULL, added_at = ? WHERE id = ?")) {
+                            + "justification = NULL, added_at = ?, evidence_id = ? WHERE id = ?")) {
                         update.setString(1, description);
                         update.setString(2, inspected.kind().name());
                         update.setString(3, spec);
@@ -216,7 +240,8 @@ public final class ReleaseService {
                         update.setString(9, inspected.status().name());
                         update.setString(10, inspected.report());
                         update.setTimestamp(11, Timestamp.from(now));
-                        update.setString(12, fileId);
+                        update.setString(12, evidenceId);
+                        update.setString(13, fileId);
                         update.executeUpdate();
                     }
                 } else {
@@ -226,8 +251,8 @@ public final class ReleaseService {
                     fileId = "file-" + UUID.randomUUID();
                     action = "release.file.add";
                     try (PreparedStatement insert = connection.prepareStatement("INSERT INTO release.files (id, request_id, relative_path, description, kind, "
-                            + "table_spec, sha256, size_bytes, content, released_content, released_sha256, sdc_status, sdc_report, added_at) "
-                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+                            + "table_spec, sha256, size_bytes, content, released_content, released_sha256, sdc_status, sdc_report, added_at, evidence_id) "
+                            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                         insert.setString(1, fileId);
                         insert.setString(2, requestId);
                         insert.setString(3, relativePath);
@@ -242,13 +267,15 @@ public final class ReleaseService {
                         insert.setString(12, inspected.status().name());
                         insert.setString(13, inspected.report());
                         insert.setTimestamp(14, Timestamp.from(now));
+                        insert.setString(15, evidenceId);
                         insert.executeUpdate();
                     }
                 }
                 touch(connection, requestId, now);
                 events.recordInTransaction(connection, event(caller, action, requestId, request.permitId(), request.workspaceId())
                         .detail("fileId", fileId).detail("path", relativePath).detail("sha256", inspected.sha256())
-                        .detail("kind", inspected.kind().name()).detail("sdcStatus", inspected.status().name()).build());
+                        .detail("kind", inspected.kind().name()).detail("sdcStatus", inspected.status().name())
+                        .detail("evidenceId", evidenceId == null ? "-" : evidenceId).build());
                 return null;
             });
             return view(requestId, ReleaseRequest.View.AUTHOR, caller.userId());
@@ -761,6 +788,52 @@ public final class ReleaseService {
         }
     }
 
+    /**
+     * The evidence of a table the platform made in this request's workspace whose CSV is exactly
+     * {@code content}; a changed file, or a table of another permit, has none and is checked as
+     * what it is.
+     */
+    private Optional<TableEvidence> platformTable(Header request, String relativePath, byte[] content) {
+        if (!relativePath.toLowerCase(java.util.Locale.ROOT).endsWith(".csv")) {
+            return Optional.empty();
+        }
+        return tables.findByContent(request.workspaceId(), FileInspector.sha256(content))
+                .filter(evidence -> evidence.permitId().equals(request.permitId()));
+    }
+
+    /**
+     * Differencing across releases: the new table's cell populations against those of every
+     * platform table already RELEASED from the same permit (any workspace); each pair of cells whose
+     * populations differ by 1..N−1 persons is a FAIL naming both outputs.
+     */
+    private List<org.spe.output.sdc.RuleBreach> differencing(Header request, String relativePath, TableEvidence evidence, SdcProfile profile) {
+        if (evidence.populations().isEmpty()) {
+            return List.of();
+        }
+        List<org.spe.output.sdc.DifferencingCheck.Populations> released = new ArrayList<>();
+        Transactions.inTransaction(dataSource, connection -> {
+            try (PreparedStatement select = connection.prepareStatement("SELECT r.workspace_id, f.evidence_id, f.relative_path, r.id FROM release.files f "
+                    + "JOIN release.requests r ON r.id = f.request_id WHERE r.permit_id = ? AND r.state = 'RELEASED' AND f.evidence_id IS NOT NULL "
+                    + "ORDER BY r.decided_at, f.relative_path")) {
+                select.setString(1, request.permitId());
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        String name = rows.getString(3) + " (release " + rows.getString(4) + ")";
+                        tables.find(rows.getString(1), rows.getString(2)).filter(e -> !e.populations().isEmpty())
+                                .ifPresent(e -> released.add(new org.spe.output.sdc.DifferencingCheck.Populations(name, e.populations())));
+                    }
+                }
+            }
+            return null;
+        });
+        if (released.isEmpty()) {
+            return List.of();
+        }
+        return new org.spe.output.sdc.DifferencingCheck(profile.threshold())
+                .check(new org.spe.output.sdc.DifferencingCheck.Populations(relativePath, evidence.populations()), released).stream()
+                .map(org.spe.output.sdc.DifferencingCheck.Finding::toBreach).toList();
+    }
+
     private static void text(String what, String text) {
         if (text.isBlank() || text.length() > MAX_TEXT) {
             throw SpeException.invalid("%s must have 1 to %d characters", what, MAX_TEXT);
@@ -774,7 +847,7 @@ public final class ReleaseService {
     private static String packagedName(ReleaseFile file) {
         return switch (file.kind()) {
             case MICRODATA_TABLE -> file.relativePath().replaceFirst("(?i)\\.csv$", "") + ".table.csv";
-            case AGGREGATE_TABLE, FREE_FORM -> file.relativePath();
+            case AGGREGATE_TABLE, FREE_FORM, PLATFORM_TABLE -> file.relativePath();
         };
     }
 

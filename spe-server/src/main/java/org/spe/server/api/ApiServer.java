@@ -31,6 +31,7 @@ import org.spe.core.event.DomainEvent;
 import org.spe.core.json.Json;
 import org.spe.core.permit.PermitState;
 import org.spe.server.Platform;
+import org.spe.server.console.ConsoleAssets;
 
 /**
  * The HTTP API under {@code /api/v1}, with health, metrics and the OpenAPI document. Routes are
@@ -41,6 +42,8 @@ import org.spe.server.Platform;
 public final class ApiServer implements AutoCloseable {
     public static final String SESSION_COOKIE = "SPE_SESSION";
     public static final String CSRF_HEADER = "X-CSRF-Token";
+    /** On every authenticated answer: seconds until the session ends unless used again (the console's timeout warning). */
+    public static final String SESSION_EXPIRES_HEADER = "X-Session-Expires-In";
     private static final Logger log = LoggerFactory.getLogger(ApiServer.class);
 
     private final Platform platform;
@@ -67,13 +70,7 @@ public final class ApiServer implements AutoCloseable {
                     .tag("status", Integer.toString(ctx.statusCode()))
                     .register(platform.metrics).record(millis.longValue(), TimeUnit.MILLISECONDS));
         });
-        app.before(ctx -> {
-            ctx.header("X-Content-Type-Options", "nosniff");
-            ctx.header("X-Frame-Options", "DENY");
-            ctx.header("Referrer-Policy", "no-referrer");
-            ctx.header("Cache-Control", "no-store");
-            ctx.header("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
-        });
+        app.before(SecurityHeaders::apply);
         for (Route route : routes) {
             app.addHttpHandler(route.method(), route.path(), wrap(route));
         }
@@ -86,6 +83,10 @@ public final class ApiServer implements AutoCloseable {
             });
             app.addWsHandler(io.javalin.websocket.WsHandlerType.WEBSOCKET, webSocket.path(), webSocket.handlers());
         }
+        ConsoleAssets console = new ConsoleAssets();
+        app.addHttpHandler(GET, "/", ctx -> ctx.redirect(ConsoleAssets.PREFIX));
+        app.addHttpHandler(GET, "/console", console::handle);
+        app.addHttpHandler(GET, ConsoleAssets.PREFIX + "*", console::handle);
         app.exception(Exception.class, this::handleError);
         app.error(404, ctx -> {
             if (ctx.result() == null || ctx.result().isEmpty() || !"application/problem+json".equals(ctx.contentType())) {
@@ -134,9 +135,17 @@ public final class ApiServer implements AutoCloseable {
                     throw new SpeException(ErrorCategory.ACCESS_DENIED, "The " + CSRF_HEADER + " header is missing or wrong; send the csrfToken from the login answer");
                 }
                 ctx.attribute(Api.SESSION_ATTRIBUTE, session);
+                ctx.header(SESSION_EXPIRES_HEADER, Long.toString(secondsLeft(session)));
             }
             route.handler().handle(ctx);
         };
+    }
+
+    /** Seconds until the session ends if it is not used again: the idle limit, or the absolute end when sooner. */
+    private long secondsLeft(Session session) {
+        java.time.Instant now = platform.clock.instant();
+        long idle = platform.config.accounts().sessionIdleMinutes() * 60L;
+        return Math.max(0, Math.min(idle, java.time.Duration.between(now, session.expiresAt()).getSeconds()));
     }
 
     private Session authenticate(Context ctx) {
@@ -234,7 +243,7 @@ public final class ApiServer implements AutoCloseable {
                     Api.required(body.password(), "password"), Api.required(body.totp(), "totp"), ctx.ip()));
             Cookie cookie = new Cookie(SESSION_COOKIE, session.token(), "/", -1, platform.config.server().secureCookies(), 0, true, null, null, SameSite.STRICT);
             ctx.cookie(cookie);
-            ctx.json(Dto.SessionView.of(session));
+            ctx.json(Dto.SessionView.of(session, secondsLeft(session)));
         });
         add(POST, "/api/v1/auth/logout", "End the session", "auth", true, null, ctx -> {
             platform.accounts.logout(Api.session(ctx));
@@ -242,7 +251,7 @@ public final class ApiServer implements AutoCloseable {
             ctx.status(204);
         });
         add(GET, "/api/v1/auth/session", "The current session, with its CSRF token", "auth", true, null,
-                ctx -> ctx.json(Dto.SessionView.of(Api.session(ctx))));
+                ctx -> ctx.json(Dto.SessionView.of(Api.session(ctx), secondsLeft(Api.session(ctx)))));
 
         add(GET, "/api/v1/datasets", "The catalog: every dataset with classified columns", "catalog", true, null, ctx -> {
             allow(ctx, platform.policy.decideViewCatalog(Api.caller(ctx)), "catalog.read");

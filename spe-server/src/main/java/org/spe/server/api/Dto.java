@@ -23,10 +23,11 @@ public final class Dto {
 
     public record LoginBody(String username, String password, String totp) {}
 
-    public record SessionView(String userId, List<String> roles, String sessionId, String csrfToken, Instant expiresAt) {
-        static SessionView of(Session session) {
+    /** A session; {@code expiresInSeconds} is how long it lasts unless used again (the console warns before it ends). */
+    public record SessionView(String userId, List<String> roles, String sessionId, String csrfToken, Instant expiresAt, long expiresInSeconds) {
+        static SessionView of(Session session, long expiresInSeconds) {
             return new SessionView(session.caller().userId(), session.caller().roles().stream().map(Enum::name).sorted().toList(),
-                    session.caller().sessionId(), session.csrfToken(), session.expiresAt());
+                    session.caller().sessionId(), session.csrfToken(), session.expiresAt(), expiresInSeconds);
         }
     }
 

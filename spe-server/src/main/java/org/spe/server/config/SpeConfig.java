@@ -10,7 +10,8 @@ import org.spe.core.account.AccountSettings;
  * Every setting of the platform, typed and checked at startup. Loaded by {@link ConfigLoader};
  * documented in {@code docs/configuration.md}.
  */
-public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo) {
+public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo,
+        WorkspacesSettings workspaces) {
     public SpeConfig {
         requireNonNull(server, "server is null");
         requireNonNull(dataDir, "dataDir is null");
@@ -20,6 +21,7 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         requireNonNull(audit, "audit is null");
         requireNonNull(compute, "compute is null");
         requireNonNull(demo, "demo is null");
+        requireNonNull(workspaces, "workspaces is null");
         if (dataDir.isBlank()) {
             throw new IllegalArgumentException("dataDir must not be empty");
         }
@@ -194,6 +196,62 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         public Demo {
             if (patients < 100 || patients > 100_000_000) {
                 throw new IllegalArgumentException("demo.patients must be 100..100000000: " + patients);
+            }
+        }
+    }
+
+    /** Where workspaces run: {@code embedded} (bubblewrap and Spark on this machine) or {@code kubernetes}. */
+    public record WorkspacesSettings(String backend, KubernetesWorkspaces kubernetes) {
+        public WorkspacesSettings {
+            requireNonNull(backend, "workspaces.backend is null");
+            requireNonNull(kubernetes, "workspaces.kubernetes is null");
+            if (!backend.equals("embedded") && !backend.equals("kubernetes")) {
+                throw new IllegalArgumentException("workspaces.backend must be embedded or kubernetes: " + backend);
+            }
+            if (backend.equals("kubernetes")) {
+                kubernetes.toSettings();
+            }
+        }
+
+        public boolean onKubernetes() {
+            return backend.equals("kubernetes");
+        }
+    }
+
+    /** The Kubernetes workspaces backend (used when {@code workspaces.backend} is {@code kubernetes}); see docs/kubernetes.md. */
+    public record KubernetesWorkspaces(String namespacePrefix, String platformNamespace, int platformPort, String apiServerUrl, String apiServerCidr,
+            String image, String storageClass, String extractNfsServer, String extractNfsPath, int notebookCores, int notebookMemoryMb,
+            int startTimeoutSeconds, String cpuPool, String gpuPool) {
+        public KubernetesWorkspaces {
+            requireNonNull(namespacePrefix, "workspaces.kubernetes.namespacePrefix is null");
+            requireNonNull(platformNamespace, "workspaces.kubernetes.platformNamespace is null");
+            requireNonNull(apiServerUrl, "workspaces.kubernetes.apiServerUrl is null");
+            requireNonNull(apiServerCidr, "workspaces.kubernetes.apiServerCidr is null");
+            requireNonNull(image, "workspaces.kubernetes.image is null");
+            requireNonNull(storageClass, "workspaces.kubernetes.storageClass is null");
+            requireNonNull(extractNfsServer, "workspaces.kubernetes.extractNfsServer is null");
+            requireNonNull(extractNfsPath, "workspaces.kubernetes.extractNfsPath is null");
+            requireNonNull(cpuPool, "workspaces.kubernetes.cpuPool is null");
+            requireNonNull(gpuPool, "workspaces.kubernetes.gpuPool is null");
+            for (String pool : java.util.List.of(cpuPool, gpuPool)) {
+                if (!pool.isEmpty() && !pool.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?")) {
+                    throw new IllegalArgumentException("workspaces.kubernetes.cpuPool and gpuPool must be <namespace>/<MachineDeployment name> or empty: " + pool);
+                }
+            }
+        }
+
+        /**
+         * The backend's settings, checked.
+         *
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
+        public org.spe.workspace.kubernetes.KubernetesSettings toSettings() {
+            try {
+                return new org.spe.workspace.kubernetes.KubernetesSettings(namespacePrefix, platformNamespace, platformPort, apiServerUrl, apiServerCidr,
+                        image, storageClass.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(storageClass), extractNfsServer, extractNfsPath,
+                        notebookCores, notebookMemoryMb, Duration.ofSeconds(Math.max(1, startTimeoutSeconds)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("workspaces.kubernetes." + e.getMessage(), e);
             }
         }
     }

@@ -54,14 +54,21 @@ public final class TestServer implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public TestServer() {
+        this(Map.of());
+    }
+
+    /** A server with extra settings (config paths to values) over the test defaults. */
+    public TestServer(Map<String, String> settings) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("spe-server-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of("dataDir", dataDir.toString(), "server.port", "0",
+        Map<String, String> values = new HashMap<>(Map.of("dataDir", dataDir.toString(), "server.port", "0",
                 "accounts.passwordMemoryKib", "1024", "accounts.passwordIterations", "1"));
+        values.putAll(settings);
+        SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(), values);
         platform = Platform.start(config, clock, TestDatabases.fresh(), audit -> new TeeEventSink(audit, events));
         for (DemoSeed.Credential credential : DemoSeed.seedAccounts(platform)) {
             credentials.put(credential.username(), credential);
@@ -95,6 +102,20 @@ public final class TestServer implements AutoCloseable {
                 throw new UncheckedIOException("not JSON: " + body, e);
             }
         }
+    }
+
+    /**
+     * A fresh TOTP code for a demo user, for logins typed into a browser: moves the clock to the
+     * next 30-second step first, so no code is ever a replay.
+     */
+    public String nextTotp(String user) {
+        clock.advance(Duration.ofSeconds(30));
+        return Totp.code(credentials.get(user).totpSecret(), clock.instant());
+    }
+
+    /** The base URL of the server, e.g. {@code http://127.0.0.1:41234}. */
+    public String baseUrl() {
+        return "http://127.0.0.1:" + server.port();
     }
 
     /** Logs in as a demo user with password and a fresh TOTP code. */

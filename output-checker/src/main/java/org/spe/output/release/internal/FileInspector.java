@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.output.release.OutputKind;
+import org.spe.output.release.PlatformTables;
+import org.spe.output.release.TableEvidence;
 import org.spe.output.release.TableSpec;
 import org.spe.output.sdc.Aggregation;
 import org.spe.output.sdc.CellKey;
@@ -48,6 +50,7 @@ import org.spe.output.sdc.OutputType;
 import org.spe.output.sdc.RecordLevelDetector;
 import org.spe.output.sdc.ReleasedCell;
 import org.spe.output.sdc.RuleBreach;
+import org.spe.output.sdc.SdcTable;
 import org.spe.output.sdc.SdcProfile;
 import org.spe.output.sdc.offline.SdcOfflineChecker;
 import org.spe.output.sdc.offline.SdcReport;
@@ -146,6 +149,7 @@ public final class FileInspector {
                 OutputCheck check = OutputCheckers.freeForm(relativePath, profile);
                 yield new Inspected(kind, sha256, content, sha256, check.status(), report(kind, check, Aggregation.COUNT, Optional.empty()));
             }
+            case PLATFORM_TABLE -> throw new IllegalStateException("a platform table is inspected from its evidence");
         };
     }
 
@@ -157,7 +161,7 @@ public final class FileInspector {
         String text = decode(relativePath, releasedContent);
         List<List<String>> rows = new ArrayList<>();
         switch (kind) {
-            case MICRODATA_TABLE, AGGREGATE_TABLE -> {
+            case MICRODATA_TABLE, AGGREGATE_TABLE, PLATFORM_TABLE -> {
                 for (String[] row : parse(relativePath, text)) {
                     if (rows.size() == maxRows) {
                         break;
@@ -274,45 +278,40 @@ public final class FileInspector {
         }
     }
 
-    /** The released table in long format: one line per cell, labels then the value (empty when hidden). */
+    /** The released table in long format (see {@link PlatformTables#csv}). */
     private static byte[] tableCsv(TableSpec spec, SdcOfflineChecker.Result result) {
-        List<String> header = new ArrayList<>(spec.rows());
-        header.addAll(spec.columns());
-        header.add(spec.aggregation().id());
-        StringWriter out = new StringWriter();
-        CsvWriterSettings settings = new CsvWriterSettings();
-        settings.setQuoteAllFields(false);
-        CsvWriter writer = new CsvWriter(out, settings);
-        writer.writeRow(header.stream().map(SdcReport::neutralise).toList());
-        if (result.released().isPresent()) {
-            for (ReleasedCell cell : result.released().get().cells()) {
-                writer.writeRow(line(cell.key(), cell.value(), spec.aggregation()));
-            }
-        } else {
-            for (CellResult cell : result.check().cells()) {
-                writer.writeRow(line(cell.key(), cell.value(), spec.aggregation()));
-            }
-        }
-        writer.close();
-        return out.toString().getBytes(StandardCharsets.UTF_8);
+        return PlatformTables.csv(spec, result.check(), result.released());
     }
 
-    private static List<String> line(CellKey key, OptionalDouble value, Aggregation aggregation) {
-        List<String> fields = new ArrayList<>();
-        key.row().forEach(label -> fields.add(key.rowMargin() ? label : SdcReport.neutralise(label)));
-        key.column().forEach(label -> fields.add(key.columnMargin() ? label : SdcReport.neutralise(label)));
-        if (value.isEmpty()) {
-            fields.add("");
-        } else if (aggregation == Aggregation.COUNT) {
-            fields.add(Long.toString(Math.round(value.getAsDouble())));
-        } else {
-            fields.add(Double.toString(value.getAsDouble()));
-        }
-        return fields;
+    /**
+     * Checks a table the platform's table function made, from its evidence rather than from the
+     * file: the file's SHA-256 already matched the evidence's, so it is the table the function
+     * wrote. The check uses {@code profile} (the permit's), adds the output-level {@code breaches}
+     * (differencing), and what leaves is the table regenerated from the evidence (mitigated when the
+     * spec asked).
+     */
+    public static Inspected platformTable(String relativePath, byte[] content, TableEvidence evidence, SdcProfile profile,
+            List<RuleBreach> breaches) {
+        requireNonNull(relativePath, "relativePath is null");
+        requireNonNull(content, "content is null");
+        requireNonNull(evidence, "evidence is null");
+        requireNonNull(profile, "profile is null");
+        SdcTable table = new SdcTable(relativePath, evidence.table().aggregation(), evidence.table().rowVariables(),
+                evidence.table().columnVariables(), evidence.table().cells());
+        PlatformTables.Rendered rendered = PlatformTables.render(evidence.spec(), table, profile, breaches);
+        ObjectNode root = SdcReport.toJson(rendered.check(), evidence.spec().aggregation(), rendered.released());
+        root.put("status", rendered.status().name());
+        root.put("evidenceId", evidence.id());
+        root.put("query", evidence.query());
+        String report = report(OutputKind.PLATFORM_TABLE, rendered.check(), root);
+        return new Inspected(OutputKind.PLATFORM_TABLE, sha256(content), rendered.csv(), sha256(rendered.csv()), rendered.status(), report);
     }
 
     private static String report(OutputKind kind, OutputCheck check, Aggregation aggregation, Optional<org.spe.output.sdc.ReleasedTable> released) {
-        ObjectNode root = SdcReport.toJson(check, aggregation, released);
+        return report(kind, check, SdcReport.toJson(check, aggregation, released));
+    }
+
+    private static String report(OutputKind kind, OutputCheck check, ObjectNode root) {
         root.put("kind", kind.name());
         root.put("output", SdcReport.neutralise(check.output()));
         ArrayNode breaches = root.putArray("breaches");
