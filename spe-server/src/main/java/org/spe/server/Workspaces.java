@@ -21,6 +21,8 @@ import org.spe.core.event.DomainEvent;
 import org.spe.core.permit.Permit;
 import org.spe.core.secrets.Ed25519KeyPair;
 import org.spe.output.release.DirectoryOutputFiles;
+import org.spe.output.release.FileTableEvidenceStore;
+import org.spe.output.release.TableEvidenceStore;
 import org.spe.output.release.PackageSigner;
 import org.spe.output.release.ReleaseLimits;
 import org.spe.output.release.ReleaseService;
@@ -60,6 +62,8 @@ public final class Workspaces implements AutoCloseable {
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
     public final DirectoryOutputFiles outputFiles;
+    /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
+    public final TableEvidenceStore tableEvidence;
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
@@ -67,20 +71,36 @@ public final class Workspaces implements AutoCloseable {
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
+        checkBackend(platform.config);
         Path data = platform.config.dataPath();
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
         Path runtime = data.resolve("run");
+        this.tableEvidence = new AuditedTableEvidenceStore(new FileTableEvidenceStore(data.resolve("table-evidence")), platform.events);
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
                 new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
-                runtime.resolve("python"), this::auditStatement);
+                runtime.resolve("python"), this::auditStatement, tableEvidence);
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
         this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
-                data.resolve("packages"), ReleaseLimits.defaults());
+                data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
+    }
+
+    /**
+     * Refuses a workspaces backend this server cannot run yet. The Kubernetes backend
+     * ({@code org.spe.workspace.kubernetes}) makes and tears down workspaces on a cluster, but the server does not yet
+     * route notebooks, SQL and files to workspace pods, so it refuses to start rather than run workspaces nobody can use.
+     *
+     * @throws org.spe.core.SpeException (invalid input) naming {@code workspaces.backend}
+     */
+    public static void checkBackend(SpeConfig config) {
+        if (config.workspaces().onKubernetes()) {
+            throw org.spe.core.SpeException.invalid("workspaces.backend is kubernetes, but this server does not yet route notebooks, SQL and files "
+                    + "to workspace pods (docs/kubernetes.md, \"Status\"); start it with workspaces.backend: embedded");
+        }
     }
 
     /** Starts the compute pool (when configured), reconciles workspaces left by a previous run and starts the scheduled work. */
@@ -88,7 +108,7 @@ public final class Workspaces implements AutoCloseable {
         SpeConfig.Compute compute = platform.config.compute();
         if (compute.workers() > 0) {
             pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker())));
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress())));
         }
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
@@ -136,7 +156,14 @@ public final class Workspaces implements AutoCloseable {
         workspaces.touch(workspace.id());
     }
 
-    private synchronized void ensureExtract(Permit permit) {
+    /**
+     * Builds the extract of {@code permit}'s current version unless it exists; audits the build or
+     * its failure. Blocks for the Spark job. The pseudonymisation keys come from the platform's
+     * secret store; when that is Vault and Vault is sealed or unreachable, nothing is built.
+     *
+     * @throws org.spe.core.RetriableException if the secret store is unavailable
+     */
+    public synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }

@@ -10,7 +10,8 @@ import org.spe.core.account.AccountSettings;
  * Every setting of the platform, typed and checked at startup. Loaded by {@link ConfigLoader};
  * documented in {@code docs/configuration.md}.
  */
-public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo) {
+public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo,
+        WorkspacesSettings workspaces) {
     public SpeConfig {
         requireNonNull(server, "server is null");
         requireNonNull(dataDir, "dataDir is null");
@@ -20,6 +21,7 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         requireNonNull(audit, "audit is null");
         requireNonNull(compute, "compute is null");
         requireNonNull(demo, "demo is null");
+        requireNonNull(workspaces, "workspaces is null");
         if (dataDir.isBlank()) {
             throw new IllegalArgumentException("dataDir must not be empty");
         }
@@ -80,10 +82,84 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         }
     }
 
-    /** The local keystore's master key (the embedded secret store). */
-    public record Secrets(String masterKeyFile) {
+    /**
+     * Where secrets live: {@code local}, the keystore under the data dir unlocked by the master key
+     * file; or {@code vault}, HashiCorp Vault with the settings in {@link #vault()}.
+     */
+    public record Secrets(String backend, String masterKeyFile, VaultConnection vault) {
         public Secrets {
+            requireNonNull(backend, "secrets.backend is null");
             requireNonNull(masterKeyFile, "secrets.masterKeyFile is null");
+            requireNonNull(vault, "secrets.vault is null");
+            if (!backend.equals("local") && !backend.equals("vault")) {
+                throw new IllegalArgumentException("secrets.backend must be local or vault: " + backend);
+            }
+            if (backend.equals("vault")) {
+                vault.toSettings(); // checks the Vault settings at startup, not at the first secret
+            }
+        }
+
+        public boolean useVault() {
+            return backend.equals("vault");
+        }
+    }
+
+    /** How the platform reaches Vault (used when {@code secrets.backend} is {@code vault}). */
+    public record VaultConnection(String address, String namespace, String kvMount, String pathPrefix, String auth, String authMount,
+            String tokenFile, String roleId, String secretIdFile, String kubernetesRole, String serviceAccountTokenFile, int timeoutSeconds) {
+        public VaultConnection {
+            requireNonNull(address, "secrets.vault.address is null");
+            requireNonNull(namespace, "secrets.vault.namespace is null");
+            requireNonNull(kvMount, "secrets.vault.kvMount is null");
+            requireNonNull(pathPrefix, "secrets.vault.pathPrefix is null");
+            requireNonNull(auth, "secrets.vault.auth is null");
+            requireNonNull(authMount, "secrets.vault.authMount is null");
+            requireNonNull(tokenFile, "secrets.vault.tokenFile is null");
+            requireNonNull(roleId, "secrets.vault.roleId is null");
+            requireNonNull(secretIdFile, "secrets.vault.secretIdFile is null");
+            requireNonNull(kubernetesRole, "secrets.vault.kubernetesRole is null");
+            requireNonNull(serviceAccountTokenFile, "secrets.vault.serviceAccountTokenFile is null");
+            if (!auth.equals("token-file") && !auth.equals("approle") && !auth.equals("kubernetes")) {
+                throw new IllegalArgumentException("secrets.vault.auth must be token-file, approle or kubernetes: " + auth);
+            }
+            if (timeoutSeconds < 1 || timeoutSeconds > 300) {
+                throw new IllegalArgumentException("secrets.vault.timeoutSeconds must be 1..300: " + timeoutSeconds);
+            }
+        }
+
+        /**
+         * The settings of the Vault secret store.
+         *
+         * @throws IllegalArgumentException naming the setting that is missing or wrong
+         */
+        public org.spe.secrets.vault.VaultSettings toSettings() {
+            if (address.isBlank()) {
+                throw new IllegalArgumentException("secrets.vault.address is required when secrets.backend is vault");
+            }
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secrets.vault.address is not a URL: " + address);
+            }
+            org.spe.secrets.vault.VaultSettings.Authentication method;
+            switch (auth) {
+                case "token-file":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.TOKEN_FILE;
+                    break;
+                case "approle":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.APPROLE;
+                    break;
+                case "kubernetes":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.KUBERNETES;
+                    break;
+                default:
+                    throw new IllegalArgumentException("secrets.vault.auth must be token-file, approle or kubernetes: " + auth);
+            }
+            String mount = !authMount.isEmpty() ? authMount : auth.equals("kubernetes") ? "kubernetes" : auth.equals("approle") ? "approle" : "";
+            return new org.spe.secrets.vault.VaultSettings(uri, namespace, kvMount, pathPrefix, method, java.nio.file.Path.of(tokenFile), mount,
+                    roleId, java.nio.file.Path.of(secretIdFile), kubernetesRole, java.nio.file.Path.of(serviceAccountTokenFile),
+                    Duration.ofSeconds(timeoutSeconds));
         }
     }
 
@@ -100,8 +176,12 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
     }
 
     /** The embedded compute pool: Spark standalone workers on this machine. */
-    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker) {
+    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker, String bindAddress) {
         public Compute {
+            requireNonNull(bindAddress, "compute.bindAddress is null");
+            if (!bindAddress.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                throw new IllegalArgumentException("compute.bindAddress must be an IPv4 address of this machine: " + bindAddress);
+            }
             if (workers < 0 || workers > 64) {
                 throw new IllegalArgumentException("compute.workers must be 0..64: " + workers);
             }
@@ -116,6 +196,62 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         public Demo {
             if (patients < 100 || patients > 100_000_000) {
                 throw new IllegalArgumentException("demo.patients must be 100..100000000: " + patients);
+            }
+        }
+    }
+
+    /** Where workspaces run: {@code embedded} (bubblewrap and Spark on this machine) or {@code kubernetes}. */
+    public record WorkspacesSettings(String backend, KubernetesWorkspaces kubernetes) {
+        public WorkspacesSettings {
+            requireNonNull(backend, "workspaces.backend is null");
+            requireNonNull(kubernetes, "workspaces.kubernetes is null");
+            if (!backend.equals("embedded") && !backend.equals("kubernetes")) {
+                throw new IllegalArgumentException("workspaces.backend must be embedded or kubernetes: " + backend);
+            }
+            if (backend.equals("kubernetes")) {
+                kubernetes.toSettings();
+            }
+        }
+
+        public boolean onKubernetes() {
+            return backend.equals("kubernetes");
+        }
+    }
+
+    /** The Kubernetes workspaces backend (used when {@code workspaces.backend} is {@code kubernetes}); see docs/kubernetes.md. */
+    public record KubernetesWorkspaces(String namespacePrefix, String platformNamespace, int platformPort, String apiServerUrl, String apiServerCidr,
+            String image, String storageClass, String extractNfsServer, String extractNfsPath, int notebookCores, int notebookMemoryMb,
+            int startTimeoutSeconds, String cpuPool, String gpuPool) {
+        public KubernetesWorkspaces {
+            requireNonNull(namespacePrefix, "workspaces.kubernetes.namespacePrefix is null");
+            requireNonNull(platformNamespace, "workspaces.kubernetes.platformNamespace is null");
+            requireNonNull(apiServerUrl, "workspaces.kubernetes.apiServerUrl is null");
+            requireNonNull(apiServerCidr, "workspaces.kubernetes.apiServerCidr is null");
+            requireNonNull(image, "workspaces.kubernetes.image is null");
+            requireNonNull(storageClass, "workspaces.kubernetes.storageClass is null");
+            requireNonNull(extractNfsServer, "workspaces.kubernetes.extractNfsServer is null");
+            requireNonNull(extractNfsPath, "workspaces.kubernetes.extractNfsPath is null");
+            requireNonNull(cpuPool, "workspaces.kubernetes.cpuPool is null");
+            requireNonNull(gpuPool, "workspaces.kubernetes.gpuPool is null");
+            for (String pool : java.util.List.of(cpuPool, gpuPool)) {
+                if (!pool.isEmpty() && !pool.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?")) {
+                    throw new IllegalArgumentException("workspaces.kubernetes.cpuPool and gpuPool must be <namespace>/<MachineDeployment name> or empty: " + pool);
+                }
+            }
+        }
+
+        /**
+         * The backend's settings, checked.
+         *
+         * @throws IllegalArgumentException naming the setting that is wrong
+         */
+        public org.spe.workspace.kubernetes.KubernetesSettings toSettings() {
+            try {
+                return new org.spe.workspace.kubernetes.KubernetesSettings(namespacePrefix, platformNamespace, platformPort, apiServerUrl, apiServerCidr,
+                        image, storageClass.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(storageClass), extractNfsServer, extractNfsPath,
+                        notebookCores, notebookMemoryMb, Duration.ofSeconds(Math.max(1, startTimeoutSeconds)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("workspaces.kubernetes." + e.getMessage(), e);
             }
         }
     }

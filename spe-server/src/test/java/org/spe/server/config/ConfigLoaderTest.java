@@ -31,7 +31,15 @@ class ConfigLoaderTest {
         assertThat(leaves).hasSizeGreaterThan(15);
         for (Map.Entry<String, String> leaf : leaves.entrySet()) {
             String changed = changedValue(leaf.getKey(), leaf.getValue());
-            SpeConfig config = ConfigLoader.load(Optional.empty(), Map.of(ConfigLoader.environmentName(leaf.getKey()), changed), Map.of());
+            Map<String, String> environment = new java.util.HashMap<>(Map.of(ConfigLoader.environmentName(leaf.getKey()), changed));
+            if (leaf.getKey().equals("secrets.backend")) {
+                environment.put("SPE_SECRETS_VAULT_ADDRESS", "https://vault.example:8200"); // the vault backend needs its address
+            }
+            if (leaf.getKey().equals("workspaces.backend")) {
+                // the kubernetes backend needs its cluster settings too
+                KUBERNETES.forEach(environment::putIfAbsent);
+            }
+            SpeConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of());
             JsonNode node = Json.mapper().valueToTree(config);
             for (String part : leaf.getKey().split("\\.")) {
                 node = node.get(part);
@@ -65,14 +73,62 @@ class ConfigLoaderTest {
                 .isInstanceOf(SpeException.class).hasMessageContaining("server.port must be 0..65535");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_DATABASE_URL", "mysql://x"), Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("database.url");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "vault"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.vault.address is required");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "vault", "SPE_SECRETS_VAULT_ADDRESS",
+                "https://vault.example:8200", "SPE_SECRETS_VAULT_AUTH", "approle"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.vault.roleId, secretIdFile and authMount are required");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "keyring"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.backend must be local or vault");
+    }
+
+    /** A complete, valid Kubernetes backend. */
+    private static final Map<String, String> KUBERNETES = Map.of("SPE_WORKSPACES_BACKEND", "kubernetes",
+            "SPE_WORKSPACES_KUBERNETES_API_SERVER_URL", "https://10.100.0.1:443", "SPE_WORKSPACES_KUBERNETES_API_SERVER_CIDR", "10.0.0.0/24",
+            "SPE_WORKSPACES_KUBERNETES_IMAGE", "registry.example/spe-workspace@sha256:" + "0".repeat(64),
+            "SPE_WORKSPACES_KUBERNETES_EXTRACT_NFS_SERVER", "fs-1.efs.ap-northeast-1.amazonaws.com");
+
+    @Test
+    void theKubernetesBackendIsCheckedAtStartupNamingTheSetting() {
+        SpeConfig config = ConfigLoader.load(Optional.empty(), KUBERNETES, Map.of());
+        assertThat(config.workspaces().onKubernetes()).isTrue();
+        assertThat(config.workspaces().kubernetes().toSettings().namespace("W-0001")).isEqualTo("spe-ws-w-0001");
+        var unpinned = new java.util.HashMap<>(KUBERNETES);
+        unpinned.put("SPE_WORKSPACES_KUBERNETES_IMAGE", "registry.example/spe-workspace:latest");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), unpinned, Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.image must be pinned by digest");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_BACKEND", "kubernetes"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.");
+        assertThatThrownBy(() -> org.spe.server.Workspaces.checkBackend(config)).isInstanceOf(SpeException.class)
+                .hasMessageContaining("workspaces.backend is kubernetes, but this server does not yet route notebooks");
+        org.spe.server.Workspaces.checkBackend(ConfigLoader.load(Optional.empty(), Map.of(), Map.of()));
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_BACKEND", "docker"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.backend must be embedded or kubernetes");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_KUBERNETES_GPU_POOL", "gpu"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("<namespace>/<MachineDeployment name>");
     }
 
     private static String changedValue(String path, String value) {
+        if (path.equals("workspaces.backend")) {
+            return "kubernetes";
+        }
+        if (path.equals("workspaces.kubernetes.cpuPool") || path.equals("workspaces.kubernetes.gpuPool")) {
+            return "capi-system/spe-pool";
+        }
         if (value.equals("true") || value.equals("false")) {
             return value.equals("true") ? "false" : "true";
         }
         if (value.matches("\\d+")) {
             return Long.toString(Long.parseLong(value) + 1);
+        }
+        if (path.equals("secrets.backend")) {
+            return "vault";
+        }
+        if (path.equals("compute.bindAddress")) {
+            return "10.0.0.5";
+        }
+        if (path.equals("secrets.vault.auth")) {
+            return "approle";
         }
         if (path.equals("database.url")) {
             return "jdbc:postgresql://db.example:5432/spe";
