@@ -21,6 +21,8 @@ import org.spe.core.event.DomainEvent;
 import org.spe.core.permit.Permit;
 import org.spe.core.secrets.Ed25519KeyPair;
 import org.spe.output.release.DirectoryOutputFiles;
+import org.spe.output.release.FileTableEvidenceStore;
+import org.spe.output.release.TableEvidenceStore;
 import org.spe.output.release.PackageSigner;
 import org.spe.output.release.ReleaseLimits;
 import org.spe.output.release.ReleaseService;
@@ -60,6 +62,8 @@ public final class Workspaces implements AutoCloseable {
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
     public final DirectoryOutputFiles outputFiles;
+    /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
+    public final TableEvidenceStore tableEvidence;
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
@@ -75,16 +79,17 @@ public final class Workspaces implements AutoCloseable {
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
         Path runtime = data.resolve("run");
+        this.tableEvidence = new AuditedTableEvidenceStore(new FileTableEvidenceStore(data.resolve("table-evidence")), platform.events);
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
                 new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
-                runtime.resolve("python"), this::auditStatement);
+                runtime.resolve("python"), this::auditStatement, tableEvidence);
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
         this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
-                data.resolve("packages"), ReleaseLimits.defaults());
+                data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
     }
 
     /**
@@ -106,7 +111,7 @@ public final class Workspaces implements AutoCloseable {
         SpeConfig.Compute compute = platform.config.compute();
         if (compute.workers() > 0) {
             pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker())));
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress())));
         }
         startNodePools();
         workspaces.reconcile();
@@ -155,7 +160,14 @@ public final class Workspaces implements AutoCloseable {
         workspaces.touch(workspace.id());
     }
 
-    private synchronized void ensureExtract(Permit permit) {
+    /**
+     * Builds the extract of {@code permit}'s current version unless it exists; audits the build or
+     * its failure. Blocks for the Spark job. The pseudonymisation keys come from the platform's
+     * secret store; when that is Vault and Vault is sealed or unreachable, nothing is built.
+     *
+     * @throws org.spe.core.RetriableException if the secret store is unavailable
+     */
+    public synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }

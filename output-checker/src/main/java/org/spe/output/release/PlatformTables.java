@@ -73,6 +73,11 @@ public final class PlatformTables {
         return new Rendered(check, released, status, csv(spec, check, released));
     }
 
+    /** Hex SHA-256 of a table CSV, as a release request compares it with {@link TableEvidence#tableSha256()}. */
+    public static String sha256(byte[] csv) {
+        return org.spe.output.release.internal.FileInspector.sha256(csv);
+    }
+
     /** The released table in long format: one line per cell, labels then the value (empty when hidden). */
     public static byte[] csv(TableSpec spec, OutputCheck check, Optional<ReleasedTable> released) {
         List<String> header = new ArrayList<>(spec.rows());

@@ -120,6 +120,13 @@ public final class ReleaseService {
         this(dataSource, policy, events, clock, requireNonNull(permitService, "permitService is null")::find, outputs, signer, packagesDirectory, limits);
     }
 
+    /** The same, looking permits up in {@code permitService} and recognising platform tables through {@code tables}. */
+    public ReleaseService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock, PermitService permitService,
+            OutputFiles outputs, PackageSigner signer, Path packagesDirectory, ReleaseLimits limits, TableEvidenceStore tables) {
+        this(dataSource, policy, events, clock, requireNonNull(permitService, "permitService is null")::find, outputs, signer, packagesDirectory, limits,
+                tables);
+    }
+
     /** The public key that verifies this platform's packages (X.509 DER), for {@link PackageVerifier#verify}. */
     public byte[] publicKey() {
         return signer.publicKey();

@@ -29,6 +29,11 @@ import org.apache.spark.sql.SparkSession;
 import org.spe.workspace.helper.ControlSocketServer;
 import org.spe.workspace.helper.PythonHelper;
 import org.spe.workspace.helper.SqlControlHandler;
+import org.spe.workspace.helper.ControlHandler;
+import org.spe.workspace.helper.StatementListener;
+import org.spe.workspace.helper.TableControlHandler;
+import org.spe.workspace.tables.SparkWorkspaceTables;
+import org.spe.output.release.TableEvidenceStore;
 import org.spe.workspace.kernel.JupyterServerProcess;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.WorkspaceSql;
@@ -73,6 +78,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final Supplier<SparkSession> spark;
     private final Path pythonHelper;
     private final StatementAudit statements;
+    private final TableEvidenceStore tableEvidence;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
 
     /**
@@ -81,6 +87,16 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
      */
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
             JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements) {
+        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, TableEvidenceStore.none());
+    }
+
+    /**
+     * The same, with the platform's table function behind {@code spe.table}: tables made in a
+     * workspace are written into its {@code outputs/} and their evidence into {@code tableEvidence}.
+     */
+    public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
+            JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
+            TableEvidenceStore tableEvidence) {
         this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
         this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
         this.extracts = requireNonNull(extracts, "extracts is null");
@@ -91,6 +107,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         PythonHelper.install(pythonHelper);
         this.pythonHelper = pythonHelper;
         this.statements = requireNonNull(statements, "statements is null");
+        this.tableEvidence = requireNonNull(tableEvidence, "tableEvidence is null");
     }
 
     /** The folder of a workspace's files. */
@@ -131,9 +148,12 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         WorkspaceSql sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
         ControlSocketServer socket = null;
         try {
-            socket = ControlSocketServer.start(spec.controlDirectory(),
-                    new SqlControlHandler(sql, SqlLimits.notebookHelper(), (operation, statement) -> statements.beforeExecute(workspace, operation, statement)),
-                    2 * SqlLimits.notebookHelper().maxBytes(), 2);
+            StatementListener listener = (operation, statement) -> statements.beforeExecute(workspace, operation, statement);
+            ControlHandler handler = new TableControlHandler(new SqlControlHandler(sql, SqlLimits.notebookHelper(), listener),
+                    new SparkWorkspaceTables(sql, SqlLimits.notebookHelper()), tableEvidence,
+                    new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
+                    listener, clock);
+            socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
             running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
         } catch (RuntimeException e) {
             if (socket != null) {

@@ -120,9 +120,23 @@ public final class WorkspaceSql implements AutoCloseable {
      *     is in use; UNAVAILABLE when Spark failed otherwise
      */
     public SqlResult execute(String sql, SqlLimits limits, String jobGroup) {
+        requireNonNull(limits, "limits is null");
+        return withQuery(sql, limits, jobGroup, frame -> collect(frame, limits));
+    }
+
+    /**
+     * Runs {@code work} over the rows of one read-only query, checked exactly as {@link #execute}
+     * checks it, under the same job group, timeout and cancellation: how the platform's table
+     * function reads the workspace's data ({@code SparkWorkspaceTables}).
+     *
+     * @param work what to compute from the query's (lazy) rows; its Spark jobs run under the job group
+     * @throws SpeException as {@link #execute}
+     */
+    public <T> T withQuery(String sql, SqlLimits limits, String jobGroup, java.util.function.Function<Dataset<Row>, T> work) {
         requireNonNull(sql, "sql is null");
         requireNonNull(limits, "limits is null");
         requireNonNull(jobGroup, "jobGroup is null");
+        requireNonNull(work, "work is null");
         if (!JOB_GROUP.matcher(jobGroup).matches()) {
             throw SpeException.invalid("a job group must be 1-128 of [A-Za-z0-9_.:-]");
         }
@@ -149,7 +163,7 @@ public final class WorkspaceSql implements AutoCloseable {
                 context.cancelJobGroup(group);
             }, limits.timeout().toMillis(), TimeUnit.MILLISECONDS);
             Dataset<Row> frame = analyse(parsed);
-            return collect(frame, limits);
+            return work.apply(frame);
         } catch (SpeException e) {
             throw e;
         } catch (Exception e) {

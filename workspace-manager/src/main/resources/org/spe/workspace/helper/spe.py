@@ -3,6 +3,8 @@
     import spe
     df = spe.sql("SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex")
     spe.save(df, "claims_by_sex.csv")
+    t = spe.table("SELECT * FROM ndb_claims", rows=["sex"], columns=["age_band"],
+                  person_id="person_id", name="persons_by_sex_age.csv")   # checked, in outputs/
 
 spe.sql talks to the platform over the workspace's control socket (/run/spe/spe.sock); the
 platform checks and logs every statement. Only read-only queries over the workspace's tables are
@@ -138,23 +140,44 @@ def sql(query, max_rows=100000):
     return result
 
 
-def table(query, rows, columns, value=None, aggregation="count", person_id=None):
-    """Ask the platform for a disclosure-checked table (rows x columns of an aggregation) of a query.
+def table(query, rows, columns=(), value=None, aggregation="count", person_id=None, name=None,
+          facility=None, margins=False, suppress=False):
+    """Make a disclosure-checked table of a query's rows with the platform's table function.
 
-    The platform decides whether and how it answers; where it does not yet, SpeError is raised.
+    The platform computes the table and, in the same Spark job, the risk evidence of every cell
+    (persons, largest per-person contributions, facilities, ...), checks it under the permit's SDC
+    profile and writes the table as `name` (.csv added) into outputs, ready for a release request.
+    The evidence stays with the platform. person_id names the pseudonymous person column (without it
+    each row counts as one person, and differencing against released tables cannot be checked).
+
+    Returns a DataFrame (or a list of dicts) of the cells: labels, the value (None when suppressed),
+    sdc_status and sdc_rules; .attrs['spe_path'] / .path and .attrs['spe_status'] / .status say
+    where it was written and the table's verdict (PASS, REVIEW or FAIL).
     """
-    payload = {"op": "table", "query": query, "rows": list(rows) if not isinstance(rows, str) else [rows],
-               "columns": list(columns) if not isinstance(columns, str) else [columns],
-               "value": value, "aggregation": aggregation, "personId": person_id}
+    if not isinstance(query, str):
+        raise TypeError("query must be a string")
+    if name is None:
+        raise ValueError("name the table's file, e.g. name='persons_by_sex.csv'")
+    if not isinstance(name, str) or not _NAME.match(name) or name.endswith(".meta.json"):
+        raise ValueError("name must be a plain file name of letters, digits, '.', '_' and '-'")
+    payload = {"op": "table", "query": query, "name": name,
+               "rows": [rows] if isinstance(rows, str) else list(rows),
+               "columns": [columns] if isinstance(columns, str) else list(columns),
+               "value": value, "aggregation": aggregation, "personId": person_id, "facility": facility,
+               "margins": bool(margins), "suppress": bool(suppress)}
     answer = _request(payload)
     names = [c["name"] for c in answer.get("columns", [])]
     if _pd is not None:
         frame = _pd.DataFrame(answer.get("rows", []), columns=names)
         frame.attrs["spe_query"] = query
+        frame.attrs["spe_path"] = answer.get("path")
+        frame.attrs["spe_status"] = answer.get("status")
         return frame
     result = Rows(dict(zip(names, row)) for row in answer.get("rows", []))
     result.columns = tuple(names)
     result.query = query
+    result.path = answer.get("path")
+    result.status = answer.get("status")
     return result
 
 

@@ -119,7 +119,7 @@ class ControlSocketIT {
                     except spe.SpeError as e:
                         print('REFUSED', e.category, e)
                 try:
-                    spe.table('SELECT * FROM cohort', rows='age_band', columns='flag')
+                    spe.table('SELECT * FROM cohort', rows='age_band', columns='flag', name='t.csv')
                 except spe.SpeError as e:
                     print('TABLE', e.category, e)
                 print('END')
