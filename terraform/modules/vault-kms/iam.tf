@@ -1,19 +1,6 @@
 resource "aws_iam_role" "vault" {
   name = "${var.name}-vault-unseal"
-  assume_role_policy = jsonencode({
-    Version = "2012-10-17"
-    Statement = [{
-      Effect    = "Allow"
-      Principal = { Federated = var.oidc_provider_arn }
-      Action    = "sts:AssumeRoleWithWebIdentity"
-      Condition = {
-        StringEquals = {
-          "${local.issuer_host}:sub" = "system:serviceaccount:${var.vault_namespace}:${var.vault_service_account}"
-          "${local.issuer_host}:aud" = "sts.amazonaws.com"
-        }
-      }
-    }]
-  })
+  assume_role_policy = data.aws_iam_policy_document.vault_trust.json
 }
 
 resource "aws_iam_role_policy" "vault_unseal" {
