@@ -81,6 +81,9 @@ public final class Workspaces implements AutoCloseable {
     /** Compute used per workspace, from Spark's own accounting; kept under the data dir. */
     public final UsageMeter meter;
     private final FeeTable fees;
+    /** Kubernetes node pools (workspaces.kubernetes.cpuPool / gpuPool), when configured. */
+    private volatile List<ComputePool> nodePools = List.of();
+    private io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -126,12 +129,13 @@ public final class Workspaces implements AutoCloseable {
         WorkspaceApplications.reconcile(drivers());
         if (compute.workers() > 0) {
             ComputePool started = SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()));
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress()));
             pool = Optional.of(started);
             this.compute = Optional.of(new EmbeddedWorkspaceEnvironment.Compute(started,
                     new WorkspaceApplications(started, drivers(), compute.spareDrivers(), compute.driverHeapMb(), DRIVER_START_TIMEOUT, Map.of()),
                     meter));
         }
+        startNodePools();
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
         platform.monitor.schedule(scheduler);
@@ -179,7 +183,14 @@ public final class Workspaces implements AutoCloseable {
         workspaces.touch(workspace.id());
     }
 
-    private synchronized void ensureExtract(Permit permit) {
+    /**
+     * Builds the extract of {@code permit}'s current version unless it exists; audits the build or
+     * its failure. Blocks for the Spark job. The pseudonymisation keys come from the platform's
+     * secret store; when that is Vault and Vault is sealed or unreachable, nothing is built.
+     *
+     * @throws org.spe.core.RetriableException if the secret store is unavailable
+     */
+    public synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }
@@ -352,6 +363,38 @@ public final class Workspaces implements AutoCloseable {
         return compute.map(EmbeddedWorkspaceEnvironment.Compute::applications);
     }
 
+    /**
+     * The cluster's CPU and GPU node pools as pools {@code cpu} and {@code gpu}, when {@code workspaces.kubernetes.cpuPool} or
+     * {@code gpuPool} names a Cluster API MachineDeployment; the client finds the cluster as kubectl does (in-cluster service
+     * account, or KUBECONFIG).
+     */
+    private void startNodePools() {
+        SpeConfig.KubernetesWorkspaces settings = platform.config.workspaces().kubernetes();
+        if (settings.cpuPool().isEmpty() && settings.gpuPool().isEmpty()) {
+            return;
+        }
+        kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        List<ComputePool> pools = new java.util.ArrayList<>();
+        Duration timeout = Duration.ofSeconds(settings.startTimeoutSeconds());
+        if (!settings.cpuPool().isEmpty()) {
+            pools.add(new org.spe.workspace.kubernetes.KubernetesComputePool(kubernetes, "cpu",
+                    org.spe.workspace.kubernetes.MachineDeploymentScaler.of(kubernetes, settings.cpuPool()), timeout, platform.clock));
+        }
+        if (!settings.gpuPool().isEmpty()) {
+            pools.add(new org.spe.workspace.kubernetes.KubernetesComputePool(kubernetes, "gpu",
+                    org.spe.workspace.kubernetes.MachineDeploymentScaler.of(kubernetes, settings.gpuPool()), timeout, platform.clock));
+        }
+        nodePools = List.copyOf(pools);
+    }
+
+    /** Every running pool: the embedded one (if started), then the Kubernetes node pools (if configured). */
+    public List<ComputePool> pools() {
+        List<ComputePool> all = new java.util.ArrayList<>();
+        pool.ifPresent(all::add);
+        all.addAll(nodePools);
+        return List.copyOf(all);
+    }
+
     /** The running compute pool, if one was started. */
     public Optional<ComputePool> pool() {
         return pool;
@@ -364,6 +407,9 @@ public final class Workspaces implements AutoCloseable {
         environment.stopAll();
         compute.ifPresent(c -> c.applications().close());
         pool.ifPresent(ComputePool::close);
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
         synchronized (this) {
             if (spark != null) {
                 spark.close();

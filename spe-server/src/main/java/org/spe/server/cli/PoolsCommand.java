@@ -18,7 +18,8 @@ import org.spe.core.json.Json;
 import org.spe.server.api.ApiServer;
 
 /**
- * {@code spe pools list|scale N}: the operators' compute-pool commands, against the running
+ * {@code spe pools list|scale N [--pool NAME]}: the operators' compute-pool commands (the pool
+ * {@code embedded} by default; {@code cpu} and {@code gpu} on Kubernetes), against the running
  * platform's API (so they are authorised by the policy and audited with the operator's name, like
  * the console). Options: {@code --url} (default {@code http://127.0.0.1:8080}), {@code --user}
  * (default {@code oscar}); the password comes from {@code --password-file} or the environment
@@ -26,7 +27,7 @@ import org.spe.server.api.ApiServer;
  * Exit codes: 0 done, 1 refused or failed (the server's problem detail is printed), 2 bad usage.
  */
 public final class PoolsCommand {
-    private static final List<String> OPTIONS = List.of("--url", "--user", "--password-file", "--totp");
+    private static final List<String> OPTIONS = List.of("--url", "--user", "--password-file", "--totp", "--pool");
 
     private PoolsCommand() {}
 
@@ -75,7 +76,7 @@ public final class PoolsCommand {
         try {
             client.login(options.getOrDefault("--user", "oscar"), password, totp);
             JsonNode answer = scale
-                    ? client.send("POST", "/api/v1/pools/embedded/scale", "{\"workers\": " + workers + "}")
+                    ? client.send("POST", "/api/v1/pools/" + options.getOrDefault("--pool", "embedded") + "/scale", "{\"workers\": " + workers + "}")
                     : client.send("GET", "/api/v1/pools", null);
             out.print(table(answer.isArray() ? answer : Json.mapper().createArrayNode().add(answer)));
             return 0;
@@ -114,7 +115,7 @@ public final class PoolsCommand {
 
     private static int usage(PrintStream err) {
         err.println("Usage: spe pools list [--url U] [--user NAME] [--password-file F] [--totp CODE]");
-        err.println("       spe pools scale N [--url U] [--user NAME] [--password-file F] [--totp CODE]");
+        err.println("       spe pools scale N [--pool embedded|cpu|gpu] [--url U] [--user NAME] [--password-file F] [--totp CODE]");
         err.println("       (password also from SPE_PASSWORD, TOTP code from SPE_TOTP)");
         return 2;
     }
