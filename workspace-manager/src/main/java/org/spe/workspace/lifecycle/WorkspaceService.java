@@ -110,7 +110,12 @@ public final class WorkspaceService {
             environment.start(provisioning, permit);
         } catch (RuntimeException e) {
             log.warn("Provisioning of workspace {} failed", workspaceId, e);
-            environment.stop(provisioning);
+            try {
+                environment.stop(provisioning);
+            } catch (RuntimeException stopFailure) {
+                // The environment may be unreachable too (a cluster API down); reconciliation stops FAILED workspaces again.
+                log.warn("Stopping workspace {} after its failed provisioning failed as well", workspaceId, stopFailure);
+            }
             return transition(Caller.system(), workspaceId, WorkspaceState.FAILED, WorkspaceActor.SYSTEM, Optional.of(describe(e)));
         }
         return transition(Caller.system(), workspaceId, WorkspaceState.READY, WorkspaceActor.SYSTEM, Optional.empty());
