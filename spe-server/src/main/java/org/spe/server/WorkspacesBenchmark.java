@@ -231,10 +231,13 @@ public final class WorkspacesBenchmark {
         }
     }
 
-    /** A permit like the demo's anonymised one, with a quota of 1 core and 1 GiB. */
+    /**
+     * A permit like the demo's pseudonymised one (the anonymised one's k-anonymity check refuses a
+     * 2,000-patient lake), with a quota of 1 core and 1 GiB.
+     */
     private static Permit benchPermit(Platform platform) {
         Caller steward = new Caller("sam", java.util.EnumSet.of(Role.DATA_STEWARD), "bench", "local");
-        Permit model = platform.permits.list(steward).stream().filter(p -> p.level() == DataLevel.ANONYMISED && p.researchers().contains("alice"))
+        Permit model = platform.permits.list(steward).stream().filter(p -> p.level() == DataLevel.PSEUDONYMISED && p.researchers().contains("alice"))
                 .findFirst().orElseThrow();
         return platform.permits.create(steward, new PermitRequest("Workspace benchmark", model.purpose(), model.category(), model.level(),
                 model.pseudonymisationJustification(), model.researchers(), model.datasets(), model.linkages(), model.validFrom(),
