@@ -236,8 +236,11 @@ public final class WorkspaceApplications implements AutoCloseable {
     /** The Spark settings of an application of {@code quota} on this pool (also the benchmark's bare baseline). */
     public Map<String, String> settings(ComputeQuota quota, String appName) {
         Map<String, String> settings = new LinkedHashMap<>(WorkspaceSparkConfig.forQuota(quota, pool.masterUrl(), appName));
-        settings.put("spark.driver.bindAddress", "127.0.0.1");
-        settings.put("spark.driver.host", "127.0.0.1");
+        // The driver listens where the pool's master does: loopback on the embedded default, the
+        // pool's address when workers on other hosts must reach it (compute.bindAddress).
+        String host = java.net.URI.create(pool.masterUrl().replaceFirst("^spark://", "http://")).getHost();
+        settings.put("spark.driver.bindAddress", host == null ? "127.0.0.1" : host);
+        settings.put("spark.driver.host", host == null ? "127.0.0.1" : host);
         settings.put("spark.sql.adaptive.enabled", "true");
         settings.put("spark.sql.shuffle.partitions", Integer.toString(Math.max(4, 2 * quota.cores())));
         settings.putAll(extraSettings);

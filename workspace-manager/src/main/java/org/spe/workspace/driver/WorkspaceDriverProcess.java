@@ -90,7 +90,7 @@ public final class WorkspaceDriverProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("driver.log").toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("SPARK_"));
-            builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+            builder.environment().put("SPARK_LOCAL_IP", sparkSettings.getOrDefault("spark.driver.host", "127.0.0.1"));
             Process process = builder.start();
             Files.writeString(directory.resolve(PID_FILE), Long.toString(process.pid()), StandardCharsets.UTF_8);
             return new WorkspaceDriverProcess(name, directory, process);
