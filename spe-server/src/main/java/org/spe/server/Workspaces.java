@@ -60,8 +60,11 @@ public final class Workspaces implements AutoCloseable {
     public static final Duration LOCK_GRACE = Duration.ofDays(30);
     /** Ready workspaces without activity for this long are suspended. */
     public static final Duration IDLE = Duration.ofHours(2);
-    /** How long a workspace's Spark driver may take to start its application. */
-    static final Duration DRIVER_START_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * How long a workspace's Spark driver may take to start its application: minutes on a 2-core
+     * machine at load 30 (measured: over 3 minutes for a cold driver), seconds on a quiet one.
+     */
+    static final Duration DRIVER_START_TIMEOUT = Duration.ofMinutes(10);
 
     private final Platform platform;
     public final Path lake;

@@ -162,9 +162,9 @@ class WorkspacesOnPoolIT {
     private String permit(String quota) {
         TestServer.Client sam = server.login("sam");
         String body = """
-                {"title": "Claims by sex", "purpose": "Count claims", "category": "A_PUBLIC_HEALTH", "level": "ANONYMISED",
-                 "researchers": ["alice"],
-                 "datasets": [{"datasetId": "ndb_claims", "columns": ["sex", "prefecture_code", "diagnosis_code", "points"]}],
+                {"title": "Claims by sex", "purpose": "Count claims", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
+                 "pseudonymisationJustification": "Claims are counted per person", "researchers": ["alice"],
+                 "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "prefecture_code", "diagnosis_code", "points"]}],
                  "linkages": [], "validFrom": "2026-01-01", "validUntil": "2027-12-31",
                  "quota": %s, "sdcProfile": "default", "kAnonymity": 5}
                 """.formatted(quota);

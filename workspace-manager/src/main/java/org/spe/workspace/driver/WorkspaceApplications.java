@@ -91,7 +91,7 @@ public final class WorkspaceApplications implements AutoCloseable {
         requireNonNull(extract, "extract is null");
         WorkspaceDriverProcess driver = takeSpare(quota).orElse(null);
         if (driver == null) {
-            driver = launch(quota).awaitReady(startTimeout);
+            driver = launch(quota, false).awaitReady(startTimeout);
         } else {
             log.info("workspace {} takes spare driver {} (waited {} s)", workspaceId, driver.name(), driver.age().toSeconds());
         }
@@ -202,7 +202,7 @@ public final class WorkspaceApplications implements AutoCloseable {
                         return;
                     }
                 }
-                WorkspaceDriverProcess driver = launch(quota);
+                WorkspaceDriverProcess driver = launch(quota, true);
                 synchronized (this) {
                     starting.add(driver);
                 }
@@ -228,9 +228,9 @@ public final class WorkspaceApplications implements AutoCloseable {
         });
     }
 
-    private WorkspaceDriverProcess launch(ComputeQuota quota) {
+    private WorkspaceDriverProcess launch(ComputeQuota quota, boolean warmUp) {
         String name = "driver-" + ProcessHandle.current().pid() + "-" + counter.incrementAndGet();
-        return WorkspaceDriverProcess.launch(name, root, settings(quota, "spe-" + name), heapMb);
+        return WorkspaceDriverProcess.launch(name, root, settings(quota, "spe-" + name), heapMb, warmUp);
     }
 
     /** The Spark settings of an application of {@code quota} on this pool (also the benchmark's bare baseline). */

@@ -17,7 +17,8 @@ import org.spe.workspace.helper.ControlSocketServer;
  * <p>Arguments: the driver's directory (mode 0700, made by the platform), which holds
  * {@code spark.properties} (the application's Spark settings, from
  * {@link org.spe.workspace.pool.WorkspaceSparkConfig}); the socket is {@code spe.sock} there and
- * {@code ready} is written once the application is up and the socket listens.
+ * {@code ready} is written once the application is up (and warmed up, unless {@link #NO_WARM_UP}
+ * follows) and the socket listens.
  *
  * <p>The driver lives as long as its parent: it reads its standard input, which is a pipe from the
  * platform, and exits when that closes. So a platform that dies, even by SIGKILL, leaves no driver
@@ -28,12 +29,17 @@ public final class WorkspaceDriverMain {
     public static final String READY_FILE = "ready";
     /** The Spark settings file in the driver's directory. */
     public static final String SETTINGS_FILE = "spark.properties";
+    /**
+     * The argument that skips the warm-up: for a driver bound at once (no spare waited), where the
+     * warm-up would only delay READY by what the first query pays anyway.
+     */
+    public static final String NO_WARM_UP = "--no-warm-up";
 
     private WorkspaceDriverMain() {}
 
     public static void main(String[] args) throws IOException, InterruptedException {
-        if (args.length != 1) {
-            System.err.println("usage: WorkspaceDriverMain <driver directory>");
+        if (args.length < 1 || args.length > 2 || (args.length == 2 && !args[1].equals(NO_WARM_UP))) {
+            System.err.println("usage: WorkspaceDriverMain <driver directory> [" + NO_WARM_UP + "]");
             System.exit(2);
         }
         Path directory = Path.of(args[0]);
@@ -48,7 +54,9 @@ public final class WorkspaceDriverMain {
         SparkSession.Builder builder = SparkSession.builder();
         settings.stringPropertyNames().forEach(name -> builder.config(name, settings.getProperty(name)));
         SparkSession spark = builder.getOrCreate();
-        warmUp(spark, directory);
+        if (args.length == 1) {
+            warmUp(spark, directory);
+        }
         ControlSocketServer server = ControlSocketServer.start(directory, new DriverHandler(spark), 1L << 30, 8);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -60,6 +60,14 @@ public final class WorkspaceDriverProcess implements AutoCloseable {
      * @throws UncheckedIOException if the directory cannot be made or the JVM cannot start
      */
     public static WorkspaceDriverProcess launch(String name, Path root, Map<String, String> sparkSettings, int heapMb) {
+        return launch(name, root, sparkSettings, heapMb, true);
+    }
+
+    /**
+     * Like {@link #launch(String, Path, Map, int)}; {@code warmUp} false skips the driver's warm-up
+     * (for a driver bound at once).
+     */
+    public static WorkspaceDriverProcess launch(String name, Path root, Map<String, String> sparkSettings, int heapMb, boolean warmUp) {
         requireNonNull(name, "name is null");
         requireNonNull(root, "root is null");
         requireNonNull(sparkSettings, "sparkSettings is null");
@@ -87,6 +95,9 @@ public final class WorkspaceDriverProcess implements AutoCloseable {
             command.add(System.getProperty("java.class.path"));
             command.add(WorkspaceDriverMain.class.getName());
             command.add(directory.toString());
+            if (!warmUp) {
+                command.add(WorkspaceDriverMain.NO_WARM_UP);
+            }
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(directory.resolve("driver.log").toFile());
             builder.environment().keySet().removeIf(key -> key.startsWith("SPARK_"));
