@@ -96,6 +96,25 @@ public final class SparkTableFunction {
      * @throws SpeException as {@link #make(SparkSession, TableRequest)}
      */
     public static TableResult make(SparkSession spark, TableRequest request, Optional<PseudonymDictionary> dictionary) {
+        return make(spark, request, dictionary, Path.FOLD);
+    }
+
+    /**
+     * Which way the evidence is computed. FOLD is the default: on the 2-core development machine it
+     * was faster than AGGREGATED in the same benchmark run (docs/benchmarks.md).
+     */
+    enum Path {
+        /** Per-person rows folded into per-cell partials partition by partition; every statistic and profile. */
+        FOLD,
+        /**
+         * Spark's own aggregations ({@link SparkEvidence}), keeping the two largest contributions;
+         * where it does not apply (medians, dominance over more than two persons) the fold runs.
+         */
+        AGGREGATED
+    }
+
+    /** {@link #make(SparkSession, TableRequest, Optional)} along a chosen path (the benchmark compares them). */
+    static TableResult make(SparkSession spark, TableRequest request, Optional<PseudonymDictionary> dictionary, Path path) {
         requireNonNull(spark, "spark is null");
         requireNonNull(request, "request is null");
         requireNonNull(dictionary, "dictionary is null");
@@ -148,7 +167,7 @@ public final class SparkTableFunction {
         // the dictionary pass reads the per-person rows a second time: keep them rather than recompute
         Dataset<Row> perPerson = dictionary.isPresent() ? grouped.persist(StorageLevel.MEMORY_AND_DISK()) : grouped;
         try {
-            if (!keepValues && profile.dominanceN() <= 2) {
+            if (path == Path.AGGREGATED && !keepValues && profile.dominanceN() <= 2) {
                 return aggregated(request, profile, dictionary, perPerson, rowsOfCells, started);
             }
             Dataset<Row> byPerson = request.margins()
