@@ -27,10 +27,12 @@ public final class Main {
     static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
         return switch (verb) {
             case "up" -> new CommandLine(new UpCommand()).execute(args.toArray(String[]::new));
+            case "migrate" -> new CommandLine(new org.spe.server.cli.MigrateCommand()).execute(args.toArray(String[]::new));
             case "datagen" -> org.spe.workspace.data.DatagenCommand.run(args, out, err);
             case "bench" -> BenchCommand.run(args, out, err);
             case "sdc" -> sdc(args, out, err);
             case "audit" -> org.spe.server.cli.AuditCommand.run(args, out, err);
+            case "pools" -> org.spe.server.cli.PoolsCommand.run(args, System.getenv(), out, err);
             case "help", "--help", "-h" -> {
                 out.println(usage());
                 yield 0;
@@ -55,10 +57,12 @@ public final class Main {
         return String.join("\n",
                 "Usage: spe <command> [options]",
                 "  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform",
+                "  migrate [--config FILE]                                    apply the database migrations to the external PostgreSQL and exit",
                 "  datagen --patients N --seed S --out DIR                    write a synthetic NDB/DPC/介護DB/がん登録-like Parquet lake",
                 "  audit verify [--data-dir D | --bundle FILE --public-key FILE]  recompute the audit log's hashes and signatures",
                 "  audit export --out FILE [--data-dir D]                     portable bundle for offline verification",
                 "  sdc check --spec FILE                                      offline disclosure check of a table spec over a CSV (docs/sdc-report.md)",
+                "  pools list|scale N [--url U] [--user NAME] [--totp CODE]   operators: the compute pool, through the running platform's API",
                 "  bench <name> [size]                                        run a benchmark: " + String.join(", ", BenchCommand.NAMES),
                 "  test                                                       run every test (launcher only)",
                 "  help                                                       this text");

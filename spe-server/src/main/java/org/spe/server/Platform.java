@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.spe.audit.AuditLog;
 import org.spe.audit.AuditLogSettings;
@@ -23,6 +24,7 @@ import org.spe.audit.MonitoringSettings;
 import org.spe.audit.PermitValidityLookup;
 import org.spe.core.secrets.LocalKeystoreSecretStore;
 import org.spe.core.secrets.SecretStore;
+import org.spe.secrets.vault.VaultSecretStore;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,8 +113,21 @@ public final class Platform implements AutoCloseable {
         return new Platform(config, clock, database, secrets, audit, decorateEvents);
     }
 
-    /** The local keystore under the data dir, unlocked by the master key file (made on first use, mode 600). */
+    /**
+     * The configured secret store: Vault when {@code secrets.backend} is {@code vault} (a sealed or
+     * unreachable Vault fails here, with no fallback), otherwise the local keystore.
+     *
+     * @throws org.spe.core.RetriableException if Vault is sealed or unreachable
+     */
     public static SecretStore openSecrets(SpeConfig config) {
+        if (config.secrets().useVault()) {
+            return VaultSecretStore.connect(config.secrets().vault().toSettings());
+        }
+        return openLocalKeystore(config);
+    }
+
+    /** The local keystore under the data dir, unlocked by the master key file (made on first use, mode 600). */
+    private static SecretStore openLocalKeystore(SpeConfig config) {
         Path directory = config.dataPath().resolve("secrets");
         Path masterKey = config.secrets().masterKeyFile().isEmpty() ? directory.resolve("master.key") : Path.of(config.secrets().masterKeyFile());
         try {
@@ -131,10 +146,30 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /**
+     * The secret store's state for the health endpoint: {@code backend} ({@code local} or
+     * {@code vault}), {@code state} ({@code OK} or {@code UNAVAILABLE}) and, when unavailable, a
+     * {@code detail} saying why (sealed, unreachable). Asks Vault each time (two small requests).
+     */
+    public Map<String, String> secretsHealth() {
+        if (!(secrets instanceof VaultSecretStore)) {
+            return Map.of("backend", "local", "state", "OK");
+        }
+        try {
+            ((VaultSecretStore) secrets).checkHealth();
+            return Map.of("backend", "vault", "state", "OK");
+        } catch (org.spe.core.SpeException e) {
+            return Map.of("backend", "vault", "state", "UNAVAILABLE", "detail", e.getMessage());
+        }
+    }
+
     @Override
     public void close() {
         audit.close();
         database.close();
         metrics.close();
+        if (secrets instanceof VaultSecretStore) {
+            ((VaultSecretStore) secrets).close();
+        }
     }
 }

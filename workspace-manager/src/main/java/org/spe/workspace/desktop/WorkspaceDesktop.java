@@ -1,0 +1,202 @@
+package org.spe.workspace.desktop;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.spe.core.ErrorCategory;
+import org.spe.core.RetriableException;
+import org.spe.core.SpeException;
+import org.spe.workspace.sandbox.ReadOnlyBind;
+import org.spe.workspace.sandbox.SandboxFactory;
+import org.spe.workspace.sandbox.SandboxLayout;
+import org.spe.workspace.sandbox.SandboxProcess;
+import org.spe.workspace.sandbox.SandboxSpec;
+
+/**
+ * A workspace's remote desktop: a virtual X display (Xvfb), a window manager (twm), a terminal
+ * (xterm, with Python and the {@code spe} helper on hand) and a VNC server (x11vnc), all inside the
+ * workspace's sandbox, so the desktop sees the workspace's home, {@code outputs/} and read-only
+ * extract and no network. The VNC server listens only on a Unix socket in the control directory
+ * ({@code /run/spe/desktop.sock} inside); the display itself listens on nothing but its own socket
+ * inside the sandbox's private {@code /tmp}. x11vnc runs without the clipboard ({@code -nosel})
+ * unless the session may use it, so a clipboard filter in the gateway is not the only fence.
+ *
+ * <p>Thread-safe.
+ */
+public final class WorkspaceDesktop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(WorkspaceDesktop.class);
+    static final String CONFIG_MOUNT = "/opt/spe/desktop";
+    static final String SOCKET_NAME = "desktop.sock";
+
+    private final String workspaceId;
+    private final SandboxProcess process;
+    private final Path socket;
+    private final Path configDirectory;
+    private final int width;
+    private final int height;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private WorkspaceDesktop(String workspaceId, SandboxProcess process, Path socket, Path configDirectory, int width, int height) {
+        this.workspaceId = workspaceId;
+        this.process = process;
+        this.socket = socket;
+        this.configDirectory = configDirectory;
+        this.width = width;
+        this.height = height;
+    }
+
+    /**
+     * Starts the desktop in a sandbox made by {@code sandboxes} for {@code spec}, at
+     * {@code width}×{@code height}, and blocks until its VNC server answers with the RFB banner.
+     *
+     * @param clipboard whether the VNC server may exchange the clipboard at all
+     * @throws IllegalArgumentException if the size is outside {@link DesktopSettings#checkSize}
+     * @throws RetriableException if the desktop exits or does not answer within the start timeout
+     */
+    public static WorkspaceDesktop start(SandboxFactory sandboxes, SandboxSpec spec, DesktopSettings settings, int width, int height,
+            boolean clipboard) {
+        requireNonNull(sandboxes, "sandboxes is null");
+        requireNonNull(spec, "spec is null");
+        requireNonNull(settings, "settings is null");
+        DesktopSettings.checkSize(width, height);
+        Path configDirectory = writeConfiguration(spec.workspaceId(), settings, width, height, clipboard);
+        Path socket = spec.controlDirectory().resolve(SOCKET_NAME);
+        SandboxProcess process = null;
+        try {
+            Files.deleteIfExists(socket);
+            SandboxSpec withConfig = spec.withReadOnlyBind(new ReadOnlyBind(configDirectory, CONFIG_MOUNT))
+                    .withEnvironment(Map.of("PS1", "$ ", "TERM", "xterm"));
+            process = sandboxes.create(withConfig).start(List.of("/bin/sh", CONFIG_MOUNT + "/start.sh"));
+            awaitReady(spec.workspaceId(), process, socket, settings);
+            log.info("desktop of workspace {} ready ({}x{})", spec.workspaceId(), width, height);
+            return new WorkspaceDesktop(spec.workspaceId(), process, socket, configDirectory, width, height);
+        } catch (IOException e) {
+            cleanUp(process, configDirectory);
+            throw new UncheckedIOException("cannot prepare the desktop socket of workspace " + spec.workspaceId(), e);
+        } catch (RuntimeException e) {
+            cleanUp(process, configDirectory);
+            throw e;
+        }
+    }
+
+    /** The host path of the VNC server's Unix socket. */
+    public Path vncSocket() {
+        return socket;
+    }
+
+    public int width() {
+        return width;
+    }
+
+    public int height() {
+        return height;
+    }
+
+    /** Whether the desktop's processes still run. */
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** The tail of the desktop's output, for diagnosis. */
+    public String outputTail() {
+        return process.outputTail();
+    }
+
+    /** Stops every process of the desktop (open sessions end) and deletes its configuration. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            cleanUp(process, configDirectory);
+            try {
+                Files.deleteIfExists(socket);
+            } catch (IOException e) {
+                log.debug("cannot delete the desktop socket of workspace {}: {}", workspaceId, e.getMessage());
+            }
+            log.info("desktop of workspace {} stopped", workspaceId);
+        }
+    }
+
+    /** The start script and window-manager configuration; visible for tests. */
+    static Path writeConfiguration(String workspaceId, DesktopSettings settings, int width, int height, boolean clipboard) {
+        try {
+            Files.createDirectories(settings.runtimeDirectory());
+            Path directory = Files.createTempDirectory(settings.runtimeDirectory(), "desktop-" + workspaceId + "-");
+            String vnc = String.join(" ", List.of("exec x11vnc -display :0",
+                    "-unixsock " + SandboxLayout.CONTROL + "/" + SOCKET_NAME, "-rfbport 0",
+                    "-nopw -forever -shared -norc -quiet -noncache -nowf -noxrecord -nobell",
+                    "-defer 10 -wait 10",
+                    clipboard ? "" : "-nosel"));
+            String script = String.join("\n",
+                    "#!/bin/sh",
+                    "# The workspace desktop: display, window manager, terminal, then the VNC server in front.",
+                    "Xvfb :0 -screen 0 " + width + "x" + height + "x24 -nolisten tcp -noreset -wr -dpi 96 > /tmp/xvfb.log 2>&1 &",
+                    "i=0",
+                    "while [ ! -e /tmp/.X11-unix/X0 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done",
+                    "export DISPLAY=:0",
+                    "twm -f " + CONFIG_MOUNT + "/twmrc > /tmp/twm.log 2>&1 &",
+                    "xterm -geometry 80x24+20+20 -fn fixed -bg white -fg black -title terminal -e /bin/bash --norc --noprofile > /tmp/xterm.log 2>&1 &",
+                    vnc,
+                    "");
+            Files.writeString(directory.resolve("start.sh"), script);
+            Files.writeString(directory.resolve("twmrc"), String.join("\n",
+                    "RandomPlacement", "NoGrabServer", "NoTitle", "BorderWidth 0", ""));
+            return directory;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the desktop configuration of workspace " + workspaceId, e);
+        }
+    }
+
+    private static void awaitReady(String workspaceId, SandboxProcess process, Path socket, DesktopSettings settings) {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        String lastProblem = "no socket yet";
+        while (true) {
+            if (!process.isAlive()) {
+                throw new RetriableException("the desktop of workspace " + workspaceId + " exited with code "
+                        + process.exitCode().map(String::valueOf).orElse("?") + " before its VNC server answered; its output ends:\n"
+                        + process.outputTail());
+            }
+            if (Files.exists(socket)) {
+                try (RfbClient probe = RfbClient.connect(socket)) {
+                    return;
+                } catch (IOException e) {
+                    lastProblem = e.getMessage();
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RetriableException("the desktop of workspace " + workspaceId + " did not answer within "
+                        + settings.startTimeout().toSeconds() + " s (last: " + lastProblem + "); its output ends:\n" + process.outputTail());
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SpeException(ErrorCategory.INTERNAL, "interrupted while starting the desktop of workspace " + workspaceId, e);
+            }
+        }
+    }
+
+    private static void cleanUp(SandboxProcess process, Path configDirectory) {
+        if (process != null) {
+            process.stop(java.time.Duration.ofSeconds(1));
+        }
+        if (configDirectory != null) {
+            try (Stream<Path> walk = Files.walk(configDirectory)) {
+                for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            } catch (IOException e) {
+                log.debug("cannot delete desktop configuration {}: {}", configDirectory, e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+package org.spe.workspace.desktop;
+
+import java.time.Duration;
+import java.util.Optional;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.io.GuacamoleReader;
+import org.apache.guacamole.net.GuacamoleSocket;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+
+/**
+ * A test's side of a desktop socket: a thread applies everything the desktop sends to a
+ * {@link GuacamoleScreen}; {@link #send} types and moves the mouse as a browser would.
+ */
+final class DesktopClient implements AutoCloseable {
+    final GuacamoleScreen screen = new GuacamoleScreen();
+    private final GuacamoleSocket socket;
+    private final Thread reader;
+    private volatile Throwable failure;
+
+    DesktopClient(GuacamoleSocket socket) {
+        this.socket = socket;
+        this.reader = new Thread(this::pump, "test-desktop-reader");
+        this.reader.setDaemon(true);
+        this.reader.start();
+    }
+
+    private void pump() {
+        try {
+            GuacamoleReader in = socket.getReader();
+            GuacamoleInstruction instruction;
+            while ((instruction = in.readInstruction()) != null) {
+                screen.apply(Instruction.fromGuacamole(instruction));
+            }
+        } catch (GuacamoleException | RuntimeException e) {
+            failure = e;
+        }
+    }
+
+    void send(Instruction instruction) throws GuacamoleException {
+        socket.getWriter().writeInstruction(instruction.toGuacamole());
+    }
+
+    void type(String text) throws GuacamoleException {
+        for (Instruction key : Keysyms.type(text)) {
+            send(key);
+        }
+    }
+
+    Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    boolean readerEnded(Duration timeout) throws InterruptedException {
+        reader.join(timeout.toMillis());
+        return !reader.isAlive();
+    }
+
+    @Override
+    public void close() throws GuacamoleException {
+        socket.close();
+    }
+}

@@ -1,0 +1,111 @@
+package org.spe.workspace.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
+import org.spe.workspace.sandbox.SandboxFixture;
+
+/**
+ * A real desktop (Xvfb, twm, xterm, x11vnc in bubblewrap) seen through the embedded gateway, as
+ * the browser would see it: pixels arrive, typing {@code echo hello} shows the output line, the
+ * watermark names the user, and the sandbox has no network but its own loopback.
+ */
+class WorkspaceDesktopIT {
+    @TempDir
+    static Path root;
+    static SandboxFixture fixture;
+    static WorkspaceDesktop desktop;
+
+    @BeforeAll
+    static void startDesktop() throws IOException {
+        fixture = new SandboxFixture(root);
+        DesktopSettings settings = DesktopSettings.defaults(root.resolve("runtime"));
+        desktop = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime")), fixture.spec, settings, 800, 600, false);
+    }
+
+    @AfterAll
+    static void stopDesktop() {
+        if (desktop != null) {
+            desktop.close();
+        }
+    }
+
+    @Test
+    void typingEchoHelloShowsItsOutputOnTheScreenUnderAWatermark() throws Exception {
+        try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
+            assertThat(client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300), Duration.ofSeconds(20)))
+                    .as("the desktop's white screen arrives").isTrue();
+            client.send(Instruction.of("mouse", 200, 150, 0));
+            client.type("echo hello\n");
+            boolean shown = client.screen.await(TerminalText::showsEchoOutput, Duration.ofSeconds(20));
+            BufferedImage screen = client.screen.snapshot(0).orElseThrow();
+            ImageIO.write(screen, "png", root.resolve("desktop.png").toFile());
+            Files.createDirectories(Path.of("target"));
+            ImageIO.write(screen, "png", Path.of("target", "workspace-desktop-echo-hello.png").toFile());
+            assertThat(shown).as("the terminal shows the output of echo hello (screenshot in target/workspace-desktop-echo-hello.png)").isTrue();
+
+            BufferedImage watermark = client.screen.snapshot(1).orElseThrow();
+            assertThat(opaquePixels(watermark, 600, 550, 800, 600)).as("watermark in the bottom-right corner").isGreaterThan(200);
+            assertThat(opaquePixels(watermark, 0, 0, 700, 400)).as("the terminal area stays clear").isZero();
+            assertThat(client.failure()).isEmpty();
+        }
+    }
+
+    @Test
+    void theDesktopSandboxHasOnlyItsOwnLoopback() throws Exception {
+        try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
+            assertThat(client.screen.await(screen -> whiteAt(screen, 400, 300), Duration.ofSeconds(20))).isTrue();
+            client.send(Instruction.of("mouse", 210, 160, 0));
+            client.type("cat /proc/net/dev > ~/net.txt; ls /extract > ~/extract.txt; touch /extract/x 2> ~/ro.txt; echo ok > ~/done.txt\n");
+            Path done = fixture.spec.homeDirectory().resolve("done.txt");
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!Files.exists(done) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            ImageIO.write(client.screen.snapshot(0).orElseThrow(), "png", Path.of("target", "workspace-desktop-network.png").toFile());
+            assertThat(done).exists();
+            String interfaces = Files.readString(fixture.spec.homeDirectory().resolve("net.txt"));
+            assertThat(interfaces.lines().skip(2).map(line -> line.strip().split(":")[0])).containsExactly("lo");
+            assertThat(Files.readString(fixture.spec.homeDirectory().resolve("extract.txt"))).contains("cohort.csv");
+            assertThat(Files.readString(fixture.spec.homeDirectory().resolve("ro.txt"))).contains("Read-only file system");
+        }
+    }
+
+    @Test
+    void closingTheDesktopEndsTheStream() throws Exception {
+        WorkspaceDesktop second = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime2")), new SandboxFixture(root.resolve("second")).spec,
+                DesktopSettings.defaults(root.resolve("runtime2")), 640, 480, false);
+        DesktopClient client = new DesktopClient(VncGatewaySocket.open(second.vncSocket(), "bob", Clock.systemUTC()));
+        assertThat(client.screen.await(screen -> screen.getWidth() == 640, Duration.ofSeconds(20))).isTrue();
+        second.close();
+        assertThat(client.readerEnded(Duration.ofSeconds(10))).as("the browser's stream ends when the desktop stops").isTrue();
+        assertThat(second.isAlive()).isFalse();
+    }
+
+    static boolean whiteAt(BufferedImage screen, int x, int y) {
+        return x < screen.getWidth() && y < screen.getHeight() && (screen.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF;
+    }
+
+    static int opaquePixels(BufferedImage image, int x0, int y0, int x1, int y1) {
+        int count = 0;
+        for (int y = y0; y < Math.min(y1, image.getHeight()); y++) {
+            for (int x = x0; x < Math.min(x1, image.getWidth()); x++) {
+                if ((image.getRGB(x, y) >>> 24) > 0) {
+                    count++;
+                }
+            }
+        }
+        return count;
+    }
+}
