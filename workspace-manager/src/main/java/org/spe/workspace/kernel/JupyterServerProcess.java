@@ -168,6 +168,10 @@ public final class JupyterServerProcess implements AutoCloseable {
             ObjectNode kernelSpecs = root.putObject("KernelSpecManager");
             kernelSpecs.put("ensure_native_kernel", false);
             kernelSpecs.putArray("allowed_kernelspecs").add("python3");
+            // jupyter_core migrates an old ~/.ipython into the config folder unless this marker is
+            // there; the home keeps ~/.ipython from the first kernel, and the folder is read-only in
+            // the sandbox, so a resumed workspace's server would fail writing the marker.
+            Files.writeString(config.resolve("migrated"), "");
             Path configFile = config.resolve("jupyter_server_config.json");
             Files.writeString(configFile, root.toPrettyString());
             Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-------"));
