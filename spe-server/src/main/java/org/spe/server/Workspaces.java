@@ -62,6 +62,8 @@ public final class Workspaces implements AutoCloseable {
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
     public final DirectoryOutputFiles outputFiles;
+    /** Remote desktops of the workspaces and their sessions. */
+    public final Desktops desktops;
     /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
     public final TableEvidenceStore tableEvidence;
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
@@ -87,6 +89,7 @@ public final class Workspaces implements AutoCloseable {
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
                 data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
+        this.desktops = new Desktops(platform, this);
     }
 
     /**
@@ -222,6 +225,7 @@ public final class Workspaces implements AutoCloseable {
         pool.ifPresent(ComputePool::close);
         scheduler.shutdownNow();
         provisioning.shutdownNow();
+        desktops.close();
         environment.stopAll();
         synchronized (this) {
             if (spark != null) {

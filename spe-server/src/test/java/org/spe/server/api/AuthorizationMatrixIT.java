@@ -78,7 +78,9 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/releases/{id}/reviews", Set.of("carol", "dave")),
             Map.entry("GET /api/v1/releases/{id}/package", Set.of("bob")),
             Map.entry("GET /api/v1/pools", Set.of("oscar")),
-            Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")));
+            Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")),
+            Map.entry("GET /api/v1/desktop/recordings", Set.of("erin")),
+            Map.entry("GET /api/v1/desktop/recordings/{id}", Set.of("erin")));
 
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}"),

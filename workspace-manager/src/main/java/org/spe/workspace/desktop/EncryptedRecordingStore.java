@@ -72,6 +72,28 @@ public final class EncryptedRecordingStore {
         }
     }
 
+    /** A stored recording's id, size on disk and last change. */
+    public record Stored(String id, long bytes, java.time.Instant modified) {}
+
+    /** The stored recordings, newest first. */
+    public java.util.List<Stored> list() {
+        if (!Files.isDirectory(directory)) {
+            return java.util.List.of();
+        }
+        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
+            java.util.List<Stored> stored = new java.util.ArrayList<>();
+            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".guac.enc")).toList()) {
+                String name = file.getFileName().toString();
+                stored.add(new Stored(name.substring(0, name.length() - ".guac.enc".length()), Files.size(file),
+                        Files.getLastModifiedTime(file).toInstant()));
+            }
+            stored.sort(java.util.Comparator.comparing(Stored::modified).reversed());
+            return java.util.List.copyOf(stored);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot list the recordings in " + directory, e);
+        }
+    }
+
     /** Whether recording {@code id} exists. */
     public boolean exists(String id) {
         return Files.exists(file(id));

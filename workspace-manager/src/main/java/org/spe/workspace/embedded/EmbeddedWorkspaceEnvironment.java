@@ -67,7 +67,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     }
 
     /** What runs for one workspace. */
-    private record Running(JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
+    private record Running(JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket, SandboxSpec spec) {}
 
     private final Path workspacesRoot;
     private final Path extractsRoot;
@@ -80,6 +80,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final StatementAudit statements;
     private final TableEvidenceStore tableEvidence;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param spark the platform's Spark session; each workspace gets an isolated session of it ({@link WorkspaceSql})
@@ -154,7 +155,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
                     new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
                     listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
-            running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
+            running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket, spec));
         } catch (RuntimeException e) {
             if (socket != null) {
                 socket.close();
@@ -165,8 +166,30 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         log.info("Workspace {} started", workspace.id());
     }
 
+    /** The sandbox spec of a running workspace (what its desktop and kernels see), if it runs. */
+    public Optional<SandboxSpec> sandboxSpec(String workspaceId) {
+        return Optional.ofNullable(running.get(workspaceId)).filter(r -> r.server().isAlive()).map(Running::spec);
+    }
+
+    /** The sandbox backend, for other processes of a workspace (its desktop). */
+    public SandboxFactory sandboxes() {
+        return sandboxes;
+    }
+
+    /** Runs {@code listener} with a workspace's id whenever it stops (suspend, lock, destroy), before its processes go. */
+    public void onStop(java.util.function.Consumer<String> listener) {
+        stopListeners.add(java.util.Objects.requireNonNull(listener, "listener is null"));
+    }
+
     @Override
     public void stop(Workspace workspace) {
+        for (java.util.function.Consumer<String> listener : stopListeners) {
+            try {
+                listener.accept(workspace.id());
+            } catch (RuntimeException e) {
+                log.error("A stop listener of workspace {} failed", workspace.id(), e);
+            }
+        }
         Running processes = running.remove(workspace.id());
         if (processes != null) {
             close(processes);
