@@ -24,6 +24,11 @@ function setDeadline(seconds) {
   listeners.forEach((fn) => fn(state.deadline));
 }
 
+/** The session's CSRF token, for the few requests made without request() (binary answers). */
+export function csrfToken() {
+  return state.csrf;
+}
+
 export function setSession(session) {
   state.csrf = session ? session.csrfToken : null;
   setDeadline(session ? session.expiresInSeconds : null);

@@ -2,6 +2,7 @@ import { useState } from 'preact/hooks';
 import * as api from '../api.js';
 import { useI18n } from '../i18n.js';
 import { DataTable, ErrorMessage, Field, Link, Loading, Page, StateBadge, useAction, useLoad } from '../components.jsx';
+import { NewPermitForm } from './steward.jsx';
 
 /** Researchers: my permits and my workspaces (request, start, suspend). Stewards also change a permit's state. */
 export function PermitsPage({ session }) {
@@ -36,6 +37,7 @@ export function PermitsPage({ session }) {
           ...(steward ? [{ key: 'actions', label: t('common.actions'), render: (p) => <PermitStateActions permit={p} onChange={reloadPermits} /> }] : []),
         ]} />
       )}
+      {steward && <NewPermitForm onCreated={reloadPermits} />}
       {researcher && permits && <NewWorkspace permits={permits.filter((p) => p.state === 'ACTIVE')} onCreated={reloadWorkspaces} />}
       {(researcher || session.roles.includes('OPERATOR')) && (
         <>

@@ -27,6 +27,7 @@ public final class Main {
     static int run(String verb, List<String> args, PrintStream out, PrintStream err) {
         return switch (verb) {
             case "up" -> new CommandLine(new UpCommand()).execute(args.toArray(String[]::new));
+            case "migrate" -> new CommandLine(new org.spe.server.cli.MigrateCommand()).execute(args.toArray(String[]::new));
             case "datagen" -> org.spe.workspace.data.DatagenCommand.run(args, out, err);
             case "bench" -> BenchCommand.run(args, out, err);
             case "sdc" -> sdc(args, out, err);
@@ -55,6 +56,7 @@ public final class Main {
         return String.join("\n",
                 "Usage: spe <command> [options]",
                 "  up [--port 8080] [--data-dir ./spe-data] [--config FILE]   start the platform",
+                "  migrate [--config FILE]                                    apply the database migrations to the external PostgreSQL and exit",
                 "  datagen --patients N --seed S --out DIR                    write a synthetic NDB/DPC/介護DB/がん登録-like Parquet lake",
                 "  audit verify [--data-dir D | --bundle FILE --public-key FILE]  recompute the audit log's hashes and signatures",
                 "  audit export --out FILE [--data-dir D]                     portable bundle for offline verification",

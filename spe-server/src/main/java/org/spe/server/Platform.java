@@ -23,6 +23,7 @@ import org.spe.audit.MonitoringSettings;
 import org.spe.audit.PermitValidityLookup;
 import org.spe.core.secrets.LocalKeystoreSecretStore;
 import org.spe.core.secrets.SecretStore;
+import org.spe.secrets.vault.VaultSecretStore;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -111,8 +112,21 @@ public final class Platform implements AutoCloseable {
         return new Platform(config, clock, database, secrets, audit, decorateEvents);
     }
 
-    /** The local keystore under the data dir, unlocked by the master key file (made on first use, mode 600). */
+    /**
+     * The configured secret store: Vault when {@code secrets.backend} is {@code vault} (a sealed or
+     * unreachable Vault fails here, with no fallback), otherwise the local keystore.
+     *
+     * @throws org.spe.core.RetriableException if Vault is sealed or unreachable
+     */
     public static SecretStore openSecrets(SpeConfig config) {
+        if (config.secrets().useVault()) {
+            return VaultSecretStore.connect(config.secrets().vault().toSettings());
+        }
+        return openLocalKeystore(config);
+    }
+
+    /** The local keystore under the data dir, unlocked by the master key file (made on first use, mode 600). */
+    private static SecretStore openLocalKeystore(SpeConfig config) {
         Path directory = config.dataPath().resolve("secrets");
         Path masterKey = config.secrets().masterKeyFile().isEmpty() ? directory.resolve("master.key") : Path.of(config.secrets().masterKeyFile());
         try {
@@ -136,5 +150,8 @@ public final class Platform implements AutoCloseable {
         audit.close();
         database.close();
         metrics.close();
+        if (secrets instanceof VaultSecretStore) {
+            ((VaultSecretStore) secrets).close();
+        }
     }
 }

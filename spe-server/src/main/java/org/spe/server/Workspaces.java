@@ -70,6 +70,9 @@ public final class Workspaces implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
     private volatile Optional<ComputePool> pool = Optional.empty();
+    /** Kubernetes node pools (workspaces.kubernetes.cpuPool / gpuPool), when configured. */
+    private volatile List<ComputePool> nodePools = List.of();
+    private io.fabric8.kubernetes.client.KubernetesClient kubernetes;
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
@@ -111,8 +114,9 @@ public final class Workspaces implements AutoCloseable {
         SpeConfig.Compute compute = platform.config.compute();
         if (compute.workers() > 0) {
             pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker())));
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress())));
         }
+        startNodePools();
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
         platform.monitor.schedule(scheduler);
@@ -159,7 +163,14 @@ public final class Workspaces implements AutoCloseable {
         workspaces.touch(workspace.id());
     }
 
-    private synchronized void ensureExtract(Permit permit) {
+    /**
+     * Builds the extract of {@code permit}'s current version unless it exists; audits the build or
+     * its failure. Blocks for the Spark job. The pseudonymisation keys come from the platform's
+     * secret store; when that is Vault and Vault is sealed or unreachable, nothing is built.
+     *
+     * @throws org.spe.core.RetriableException if the secret store is unavailable
+     */
+    public synchronized void ensureExtract(Permit permit) {
         if (Files.isDirectory(ExtractBuilder.extractDirectory(extracts, permit.id(), permit.version()))) {
             return;
         }
@@ -215,6 +226,38 @@ public final class Workspaces implements AutoCloseable {
         };
     }
 
+    /**
+     * The cluster's CPU and GPU node pools as pools {@code cpu} and {@code gpu}, when {@code workspaces.kubernetes.cpuPool} or
+     * {@code gpuPool} names a Cluster API MachineDeployment; the client finds the cluster as kubectl does (in-cluster service
+     * account, or KUBECONFIG).
+     */
+    private void startNodePools() {
+        SpeConfig.KubernetesWorkspaces settings = platform.config.workspaces().kubernetes();
+        if (settings.cpuPool().isEmpty() && settings.gpuPool().isEmpty()) {
+            return;
+        }
+        kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        List<ComputePool> pools = new java.util.ArrayList<>();
+        Duration timeout = Duration.ofSeconds(settings.startTimeoutSeconds());
+        if (!settings.cpuPool().isEmpty()) {
+            pools.add(new org.spe.workspace.kubernetes.KubernetesComputePool(kubernetes, "cpu",
+                    org.spe.workspace.kubernetes.MachineDeploymentScaler.of(kubernetes, settings.cpuPool()), timeout, platform.clock));
+        }
+        if (!settings.gpuPool().isEmpty()) {
+            pools.add(new org.spe.workspace.kubernetes.KubernetesComputePool(kubernetes, "gpu",
+                    org.spe.workspace.kubernetes.MachineDeploymentScaler.of(kubernetes, settings.gpuPool()), timeout, platform.clock));
+        }
+        nodePools = List.copyOf(pools);
+    }
+
+    /** Every running pool: the embedded one (if started), then the Kubernetes node pools (if configured). */
+    public List<ComputePool> pools() {
+        List<ComputePool> all = new java.util.ArrayList<>();
+        pool.ifPresent(all::add);
+        all.addAll(nodePools);
+        return List.copyOf(all);
+    }
+
     /** The running compute pool, if one was started. */
     public Optional<ComputePool> pool() {
         return pool;
@@ -223,6 +266,9 @@ public final class Workspaces implements AutoCloseable {
     @Override
     public void close() {
         pool.ifPresent(ComputePool::close);
+        if (kubernetes != null) {
+            kubernetes.close();
+        }
         scheduler.shutdownNow();
         provisioning.shutdownNow();
         desktops.close();

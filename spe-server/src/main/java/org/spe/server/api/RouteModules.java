@@ -7,7 +7,7 @@ public final class RouteModules {
     private RouteModules() {}
 
     public static List<RouteModule> all(org.spe.server.Workspaces workspaces) {
-        return List.of(new AuditRoutes(), new WorkspaceRoutes(workspaces), new ReleaseRoutes(workspaces), new PoolRoutes(workspaces::pool),
+        return List.of(new AuditRoutes(), new WorkspaceRoutes(workspaces), new ReleaseRoutes(workspaces), new PoolRoutes(workspaces::pools),
                 new NotebookRoutes(workspaces), new DesktopRoutes(workspaces));
     }
 }

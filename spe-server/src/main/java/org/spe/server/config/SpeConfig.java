@@ -83,10 +83,84 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         }
     }
 
-    /** The local keystore's master key (the embedded secret store). */
-    public record Secrets(String masterKeyFile) {
+    /**
+     * Where secrets live: {@code local}, the keystore under the data dir unlocked by the master key
+     * file; or {@code vault}, HashiCorp Vault with the settings in {@link #vault()}.
+     */
+    public record Secrets(String backend, String masterKeyFile, VaultConnection vault) {
         public Secrets {
+            requireNonNull(backend, "secrets.backend is null");
             requireNonNull(masterKeyFile, "secrets.masterKeyFile is null");
+            requireNonNull(vault, "secrets.vault is null");
+            if (!backend.equals("local") && !backend.equals("vault")) {
+                throw new IllegalArgumentException("secrets.backend must be local or vault: " + backend);
+            }
+            if (backend.equals("vault")) {
+                vault.toSettings(); // checks the Vault settings at startup, not at the first secret
+            }
+        }
+
+        public boolean useVault() {
+            return backend.equals("vault");
+        }
+    }
+
+    /** How the platform reaches Vault (used when {@code secrets.backend} is {@code vault}). */
+    public record VaultConnection(String address, String namespace, String kvMount, String pathPrefix, String auth, String authMount,
+            String tokenFile, String roleId, String secretIdFile, String kubernetesRole, String serviceAccountTokenFile, int timeoutSeconds) {
+        public VaultConnection {
+            requireNonNull(address, "secrets.vault.address is null");
+            requireNonNull(namespace, "secrets.vault.namespace is null");
+            requireNonNull(kvMount, "secrets.vault.kvMount is null");
+            requireNonNull(pathPrefix, "secrets.vault.pathPrefix is null");
+            requireNonNull(auth, "secrets.vault.auth is null");
+            requireNonNull(authMount, "secrets.vault.authMount is null");
+            requireNonNull(tokenFile, "secrets.vault.tokenFile is null");
+            requireNonNull(roleId, "secrets.vault.roleId is null");
+            requireNonNull(secretIdFile, "secrets.vault.secretIdFile is null");
+            requireNonNull(kubernetesRole, "secrets.vault.kubernetesRole is null");
+            requireNonNull(serviceAccountTokenFile, "secrets.vault.serviceAccountTokenFile is null");
+            if (!auth.equals("token-file") && !auth.equals("approle") && !auth.equals("kubernetes")) {
+                throw new IllegalArgumentException("secrets.vault.auth must be token-file, approle or kubernetes: " + auth);
+            }
+            if (timeoutSeconds < 1 || timeoutSeconds > 300) {
+                throw new IllegalArgumentException("secrets.vault.timeoutSeconds must be 1..300: " + timeoutSeconds);
+            }
+        }
+
+        /**
+         * The settings of the Vault secret store.
+         *
+         * @throws IllegalArgumentException naming the setting that is missing or wrong
+         */
+        public org.spe.secrets.vault.VaultSettings toSettings() {
+            if (address.isBlank()) {
+                throw new IllegalArgumentException("secrets.vault.address is required when secrets.backend is vault");
+            }
+            java.net.URI uri;
+            try {
+                uri = java.net.URI.create(address);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("secrets.vault.address is not a URL: " + address);
+            }
+            org.spe.secrets.vault.VaultSettings.Authentication method;
+            switch (auth) {
+                case "token-file":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.TOKEN_FILE;
+                    break;
+                case "approle":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.APPROLE;
+                    break;
+                case "kubernetes":
+                    method = org.spe.secrets.vault.VaultSettings.Authentication.KUBERNETES;
+                    break;
+                default:
+                    throw new IllegalArgumentException("secrets.vault.auth must be token-file, approle or kubernetes: " + auth);
+            }
+            String mount = !authMount.isEmpty() ? authMount : auth.equals("kubernetes") ? "kubernetes" : auth.equals("approle") ? "approle" : "";
+            return new org.spe.secrets.vault.VaultSettings(uri, namespace, kvMount, pathPrefix, method, java.nio.file.Path.of(tokenFile), mount,
+                    roleId, java.nio.file.Path.of(secretIdFile), kubernetesRole, java.nio.file.Path.of(serviceAccountTokenFile),
+                    Duration.ofSeconds(timeoutSeconds));
         }
     }
 
@@ -103,8 +177,12 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
     }
 
     /** The embedded compute pool: Spark standalone workers on this machine. */
-    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker) {
+    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker, String bindAddress) {
         public Compute {
+            requireNonNull(bindAddress, "compute.bindAddress is null");
+            if (!bindAddress.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
+                throw new IllegalArgumentException("compute.bindAddress must be an IPv4 address of this machine: " + bindAddress);
+            }
             if (workers < 0 || workers > 64) {
                 throw new IllegalArgumentException("compute.workers must be 0..64: " + workers);
             }

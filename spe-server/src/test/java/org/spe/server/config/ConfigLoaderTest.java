@@ -32,6 +32,9 @@ class ConfigLoaderTest {
         for (Map.Entry<String, String> leaf : leaves.entrySet()) {
             String changed = changedValue(leaf.getKey(), leaf.getValue());
             Map<String, String> environment = new java.util.HashMap<>(Map.of(ConfigLoader.environmentName(leaf.getKey()), changed));
+            if (leaf.getKey().equals("secrets.backend")) {
+                environment.put("SPE_SECRETS_VAULT_ADDRESS", "https://vault.example:8200"); // the vault backend needs its address
+            }
             if (leaf.getKey().equals("workspaces.backend")) {
                 // the kubernetes backend needs its cluster settings too
                 KUBERNETES.forEach(environment::putIfAbsent);
@@ -70,6 +73,13 @@ class ConfigLoaderTest {
                 .isInstanceOf(SpeException.class).hasMessageContaining("server.port must be 0..65535");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_DATABASE_URL", "mysql://x"), Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("database.url");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "vault"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.vault.address is required");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "vault", "SPE_SECRETS_VAULT_ADDRESS",
+                "https://vault.example:8200", "SPE_SECRETS_VAULT_AUTH", "approle"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.vault.roleId, secretIdFile and authMount are required");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_SECRETS_BACKEND", "keyring"), Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("secrets.backend must be local or vault");
     }
 
     /** A complete, valid Kubernetes backend. */
@@ -113,6 +123,15 @@ class ConfigLoaderTest {
         }
         if (value.matches("\\d+")) {
             return Long.toString(Long.parseLong(value) + 1);
+        }
+        if (path.equals("secrets.backend")) {
+            return "vault";
+        }
+        if (path.equals("compute.bindAddress")) {
+            return "10.0.0.5";
+        }
+        if (path.equals("secrets.vault.auth")) {
+            return "approle";
         }
         if (path.equals("database.url")) {
             return "jdbc:postgresql://db.example:5432/spe";

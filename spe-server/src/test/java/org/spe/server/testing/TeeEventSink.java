@@ -6,11 +6,11 @@ import org.spe.core.event.DomainEvent;
 import org.spe.core.event.DomainEventSink;
 
 /** Passes every event to the real audit sink and keeps a copy for assertions. */
-final class TeeEventSink implements DomainEventSink {
+public final class TeeEventSink implements DomainEventSink {
     private final DomainEventSink delegate;
     private final CollectingEventSink copy;
 
-    TeeEventSink(DomainEventSink delegate, CollectingEventSink copy) {
+    public TeeEventSink(DomainEventSink delegate, CollectingEventSink copy) {
         this.delegate = delegate;
         this.copy = copy;
     }

@@ -2,12 +2,18 @@ package org.spe.workspace.pool;
 
 /**
  * A pool of compute on which workspaces run their Spark applications. The embedded default is
- * {@link SparkStandalonePool}; a Kubernetes pool can implement the same contract later.
+ * {@link SparkStandalonePool}; on Kubernetes, each node pool is a
+ * {@code org.spe.workspace.kubernetes.KubernetesComputePool}.
  *
  * <p>Implementations are thread-safe: {@link #status()} may be called from any thread at any time;
  * {@link #scaleTo(int)} and {@link #close()} are serialised.
  */
 public interface ComputePool extends AutoCloseable {
+    /** The pool's name in the pool API ({@code /api/v1/pools/{name}}); the embedded pool is {@code embedded}. */
+    default String name() {
+        return "embedded";
+    }
+
     /** The URL a Spark application's {@code spark.master} names, for example {@code spark://127.0.0.1:7077}. */
     String masterUrl();
 

@@ -12,13 +12,23 @@ import java.util.List;
  * @param state the master's state ({@code ALIVE} when it accepts applications)
  * @param workers every worker the master knows
  * @param applications running applications, then completed ones
+ * @param totalGpus GPUs offered by alive workers (0 in the embedded standalone pool)
+ * @param usedGpus GPUs held by running pods or executors
  */
-public record PoolStatus(String masterUrl, String state, List<WorkerStatus> workers, List<ApplicationStatus> applications) {
+public record PoolStatus(String masterUrl, String state, List<WorkerStatus> workers, List<ApplicationStatus> applications, int totalGpus, int usedGpus) {
     public PoolStatus {
         requireNonNull(masterUrl, "masterUrl is null");
         requireNonNull(state, "state is null");
         workers = List.copyOf(requireNonNull(workers, "workers is null"));
         applications = List.copyOf(requireNonNull(applications, "applications is null"));
+        if (totalGpus < 0 || usedGpus < 0) {
+            throw new IllegalArgumentException("GPUs must not be negative");
+        }
+    }
+
+    /** A pool without GPUs. */
+    public PoolStatus(String masterUrl, String state, List<WorkerStatus> workers, List<ApplicationStatus> applications) {
+        this(masterUrl, state, workers, applications, 0, 0);
     }
 
     /** The workers on which the master schedules executors. */
@@ -61,8 +71,8 @@ public record PoolStatus(String masterUrl, String state, List<WorkerStatus> work
         return totalMemoryMb() - usedMemoryMb();
     }
 
-    /** GPUs the pool offers; the embedded standalone pool has none. */
-    public int totalGpus() {
-        return 0;
+    /** GPUs an application could get now. */
+    public int freeGpus() {
+        return Math.max(0, totalGpus - usedGpus);
     }
 }

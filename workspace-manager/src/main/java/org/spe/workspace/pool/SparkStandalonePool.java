@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded compute pool: a Spark standalone master and workers, each a child JVM of the
- * platform started from the platform's own class path, all bound to 127.0.0.1.
+ * platform started from the platform's own class path, all bound to {@link PoolSettings#host()}
+ * (127.0.0.1 by default). Workers on other hosts may join the master at {@link #masterUrl()} when
+ * the host is an address they reach; the pool then reports them but does not start or stop them.
  *
  * <p>Layout under {@link PoolSettings#runtimeDirectory()}: {@code spark-home/} (links to the
  * platform's jars, a {@code RELEASE} file and {@code conf/logback.xml}: what a worker needs to
@@ -54,10 +56,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class SparkStandalonePool implements ComputePool {
     private static final Logger log = LoggerFactory.getLogger(SparkStandalonePool.class);
-    private static final String HOST = "127.0.0.1";
     private static final Duration POLL = Duration.ofMillis(250);
 
     private final PoolSettings settings;
+    private final String host;
     private final Path sparkHome;
     private final Path logs;
     private final String classPath;
@@ -75,13 +77,14 @@ public final class SparkStandalonePool implements ComputePool {
 
     private SparkStandalonePool(PoolSettings settings) {
         this.settings = settings;
+        this.host = settings.host();
         Path runtime = settings.runtimeDirectory().toAbsolutePath();
         this.logs = runtime.resolve("logs");
         this.classPath = System.getProperty("java.class.path");
         this.java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         this.sparkHome = SparkHome.create(runtime.resolve("spark-home"), classPath);
-        this.masterPort = freePort();
-        this.statusUri = URI.create("http://" + HOST + ":" + freePort() + "/json/");
+        this.masterPort = freePort(host);
+        this.statusUri = URI.create("http://" + host + ":" + freePort(host) + "/json/");
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         this.shutdownHook = new Thread(this::close, "spark-pool-shutdown");
     }
@@ -109,7 +112,7 @@ public final class SparkStandalonePool implements ComputePool {
 
     @Override
     public String masterUrl() {
-        return "spark://" + HOST + ":" + masterPort;
+        return "spark://" + host + ":" + masterPort;
     }
 
     @Override
@@ -193,7 +196,7 @@ public final class SparkStandalonePool implements ComputePool {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         master = launch("master", List.of("-Dspark.master.rest.enabled=false"),
                 "org.apache.spark.deploy.master.Master",
-                List.of("--host", HOST, "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(statusUri.getPort())));
+                List.of("--host", host, "--port", Integer.toString(masterPort), "--webui-port", Integer.toString(statusUri.getPort())));
         awaitStatus(status -> "ALIVE".equals(status.state()), "the Spark master to be alive", settings.startTimeout(),
                 List.of(master), logs.resolve("master.log"));
         log.info("Spark master {} alive after {} ms", masterUrl(), Duration.ofNanos(System.nanoTime() - started).toMillis());
@@ -204,12 +207,12 @@ public final class SparkStandalonePool implements ComputePool {
         List<WorkerProcess> added = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             int index = nextWorkerIndex++;
-            int port = freePort();
+            int port = freePort(host);
             Path workDirectory = sparkHome.getParent().resolve("work").resolve("worker-" + index);
             createDirectories(workDirectory);
             Process process = launch("worker-" + index, List.of("-Dspark.decommission.enabled=true"),
                     "org.apache.spark.deploy.worker.Worker",
-                    List.of("--host", HOST, "--port", Integer.toString(port), "--webui-port", "0",
+                    List.of("--host", host, "--port", Integer.toString(port), "--webui-port", "0",
                             "--cores", Integer.toString(settings.coresPerWorker()),
                             "--memory", settings.memoryMbPerWorker() + "m",
                             "--work-dir", workDirectory.toString(), masterUrl()));
@@ -303,7 +306,7 @@ public final class SparkStandalonePool implements ComputePool {
         environment.keySet().removeIf(key -> key.startsWith("SPARK_"));
         environment.put("SPARK_HOME", sparkHome.toString());
         environment.put("SPARK_SCALA_VERSION", "2.13");
-        environment.put("SPARK_LOCAL_IP", HOST);
+        environment.put("SPARK_LOCAL_IP", host);
         environment.put("JAVA_HOME", System.getProperty("java.home"));
         try {
             return builder.start();
@@ -363,11 +366,11 @@ public final class SparkStandalonePool implements ComputePool {
         }
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(HOST))) {
+    private static int freePort(String host) {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(host))) {
             return socket.getLocalPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot find a free port on " + HOST, e);
+            throw new UncheckedIOException("cannot find a free port on " + host, e);
         }
     }
 }

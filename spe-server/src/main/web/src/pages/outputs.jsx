@@ -1,0 +1,41 @@
+// Rendering of kernel outputs: text as text, HTML only after DOMPurify (no script, no style, no
+// links out), PNG images as data URLs (allowed by the CSP's img-src). Nothing is downloadable.
+import DOMPurify from 'dompurify';
+
+const PURIFY = {
+  FORBID_TAGS: ['style', 'script', 'iframe', 'object', 'embed', 'form', 'input', 'a', 'link', 'meta', 'base'],
+  FORBID_ATTR: ['style', 'href', 'src', 'action', 'formaction', 'srcset'],
+  ALLOW_DATA_ATTR: false,
+};
+
+function text(value) {
+  return Array.isArray(value) ? value.join('') : String(value ?? '');
+}
+
+function RichData({ data }) {
+  if (data['image/png']) {
+    return <img class="output-image" alt="" src={`data:image/png;base64,${text(data['image/png']).trim()}`} />;
+  }
+  if (data['text/html']) {
+    const clean = DOMPurify.sanitize(text(data['text/html']), PURIFY);
+    return <div class="output-html" dangerouslySetInnerHTML={{ __html: clean }} />;
+  }
+  return <pre class="output-text">{text(data['text/plain'])}</pre>;
+}
+
+/** One output of a cell, in the shapes the execute API answers. */
+export function Output({ output }) {
+  switch (output.type) {
+    case 'stream':
+      return <pre class={`output-text stream-${output.name}`}>{output.text}</pre>;
+    case 'execute_result':
+    case 'display_data':
+      return <RichData data={output.data || {}} />;
+    case 'error':
+      return <pre class="output-error" role="alert">{`${output.ename}: ${output.evalue}\n${text(output.traceback)}`}</pre>;
+    case 'truncated':
+      return <p class="notice">{`… (${output.limitBytes} bytes)`}</p>;
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,8 @@
+locals {
+  tags = {
+    Project            = "spe"
+    Environment        = "production"
+    DataClassification = "health-data"
+    DataResidency      = "JP"
+  }
+}

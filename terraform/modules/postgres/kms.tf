@@ -1,0 +1,4 @@
+resource "aws_kms_key" "postgres" {
+  description         = "${var.name} PostgreSQL storage and backups"
+  enable_key_rotation = true
+}

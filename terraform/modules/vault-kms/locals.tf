@@ -1,0 +1,3 @@
+locals {
+  issuer_host = replace(var.oidc_issuer, "https://", "")
+}
