@@ -29,6 +29,7 @@ public final class GuacamoleBrowser implements AutoCloseable {
     public final List<Instruction> received = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Close> closed = new CompletableFuture<>();
     private final InstructionParser parser = new InstructionParser();
+    private final Object sendLock = new Object();
     private final WebSocket socket;
 
     private GuacamoleBrowser(URI uri, String cookie, Optional<String> origin) {
@@ -46,7 +47,7 @@ public final class GuacamoleBrowser implements AutoCloseable {
                         received.add(instruction);
                         screen.apply(instruction);
                         if (instruction.opcode().equals("sync")) {
-                            webSocket.sendText(Instruction.of("sync", instruction.argument(0)).encode(), true);
+                            sendOn(webSocket, Instruction.of("sync", instruction.argument(0)));
                         }
                     }
                 }
@@ -72,8 +73,15 @@ public final class GuacamoleBrowser implements AutoCloseable {
         return new GuacamoleBrowser(URI.create("ws://127.0.0.1:" + port + path), cookie, origin);
     }
 
-    public synchronized void send(Instruction instruction) {
-        socket.sendText(instruction.encode(), true).join();
+    public void send(Instruction instruction) {
+        sendOn(socket, instruction);
+    }
+
+    /** The JDK's WebSocket allows one send at a time: the test's and the sync acknowledgements take turns. */
+    private void sendOn(WebSocket webSocket, Instruction instruction) {
+        synchronized (sendLock) {
+            webSocket.sendText(instruction.encode(), true).join();
+        }
     }
 
     /** Types {@code text} key by key. */
