@@ -93,7 +93,7 @@ class DesktopTunnelIT {
     void aliceSeesHerDesktopTypesEchoHelloAndHerPasteIsDropped() throws Exception {
         int eventsBefore = server.events.events().size();
         try (GuacamoleBrowser browser = open(alice, "?width=800&height=600")) {
-            assertThat(browser.screen.await(screen -> screen.getWidth() == 800 && (screen.getRGB(400, 300) & 0xFFFFFF) == 0xFFFFFF, Duration.ofSeconds(60)))
+            assertThat(browser.screen.await(screen -> screen.getWidth() == 800 && (screen.getRGB(400, 300) & 0xFFFFFF) == 0xFFFFFF && TerminalText.showsText(screen), Duration.ofSeconds(60)))
                     .as("the desktop arrives").isTrue();
             Instruction first = browser.received.get(0);
             assertThat(first.opcode()).as("the tunnel announces its UUID first").isEmpty();
