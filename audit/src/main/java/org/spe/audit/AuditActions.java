@@ -75,6 +75,10 @@ public final class AuditActions {
     public static final String DESKTOP_INSTRUCTION_DROP = "desktop.instruction.drop";
     /** An auditor replayed a desktop session recording. */
     public static final String DESKTOP_RECORDING_READ = "desktop.recording.read";
+    /** A running SQL query was cancelled (detail {@code queryId}). */
+    public static final String SQL_CANCEL = "sql.cancel";
+    /** A permit's usage and fee estimate was read. */
+    public static final String USAGE_READ = "usage.read";
 
     /** Every constant above, in declaration order. */
     public static final List<String> ALL = List.of(
@@ -86,6 +90,6 @@ public final class AuditActions {
             RELEASE_DOWNLOAD, OPERATOR_ACTION, POOL_CHANGE, AUDIT_SEARCH, AUDIT_EXPORT, AUDIT_VERIFY, AUDIT_PURGE,
             AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
             PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
-            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, DESKTOP_SESSION_START, DESKTOP_SESSION_END, DESKTOP_INSTRUCTION_DROP,
+            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, SQL_CANCEL, USAGE_READ, DESKTOP_SESSION_START, DESKTOP_SESSION_END, DESKTOP_INSTRUCTION_DROP,
             DESKTOP_RECORDING_READ);
 }

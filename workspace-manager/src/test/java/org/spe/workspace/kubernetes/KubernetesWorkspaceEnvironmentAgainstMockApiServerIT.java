@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.spe.core.RetriableException;
@@ -47,8 +49,20 @@ import org.spe.workspace.lifecycle.Workspace;
 class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
     static KubernetesClient client;
 
+    private static KubeletStandIn kubelet;
+
     private final List<Permit> extractsEnsured = new ArrayList<>();
     private KubernetesWorkspaceEnvironment environment;
+
+    @BeforeAll
+    static void nodes() {
+        kubelet = new KubeletStandIn(client);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        kubelet.close();
+    }
 
     @BeforeEach
     void environment() {
@@ -101,8 +115,16 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(egress.get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(443);
         assertThat(egress).as("no rule allows DNS or any address outside").noneMatch(rule -> rule.getTo() == null || rule.getTo().isEmpty()
                 || rule.getPorts().stream().anyMatch(p -> p.getPort() != null && p.getPort().getIntVal() != null && p.getPort().getIntVal() == 53));
-        assertThat(policy.getSpec().getIngress()).hasSize(2);
+        assertThat(policy.getSpec().getIngress()).hasSize(3);
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector()).isNull();
+        assertThat(policy.getSpec().getIngress().get(1).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "spe-server"));
         assertThat(policy.getSpec().getIngress().get(1).getPorts().get(0).getPort().getIntVal()).isEqualTo(8888);
+        assertThat(policy.getSpec().getIngress().get(2).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "guacd"));
+        assertThat(policy.getSpec().getIngress().get(2).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "spe"));
+        assertThat(policy.getSpec().getIngress().get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(5900);
 
         Role role = client.rbac().roles().inNamespace(ns).withName("spark-executors").get();
         assertThat(role.getRules()).extracting(r -> String.join(",", r.getResources()))
@@ -315,6 +337,23 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         environment.start(workspace, permit);
         assertThat(client.pods().inNamespace("spe-ws-w-0107").list().getItems()).hasSize(1);
         environment.stop(workspace);
+        environment.stop(workspace);
+        assertThat(environment.running(workspace)).isFalse();
+    }
+
+    @Test
+    void aNotebookPodThatNoNodeTakesIsAnErrorSayingWhy() {
+        Permit permit = KubernetesFixtures.cpuPermit("P-0109");
+        Workspace workspace = KubernetesFixtures.workspace("W-0109", permit);
+        environment.prepare(workspace, permit);
+        kubelet.pause(true);
+        try {
+            assertThatThrownBy(() -> environment.start(workspace, permit)).isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("The notebook pod of workspace W-0109 is not ready after 5 s")
+                    .hasMessageContaining("PodScheduled: Unschedulable 0/3 nodes are available");
+        } finally {
+            kubelet.pause(false);
+        }
         environment.stop(workspace);
         assertThat(environment.running(workspace)).isFalse();
     }
