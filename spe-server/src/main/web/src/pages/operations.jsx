@@ -180,7 +180,7 @@ function Chart({ id, label, values }) {
   const max = Math.max(1e-9, ...values);
   const min = Math.min(0, ...values);
   const points = values.map((v, i) => {
-    const x = values.length > 1 ? (i / (SAMPLES - 1)) * width : 0;
+    const x = values.length > 1 ? (i / (values.length - 1)) * width : 0;
     const y = height - ((v - min) / (max - min || 1)) * (height - 4) - 2;
     return `${x.toFixed(1)},${y.toFixed(1)}`;
   }).join(' ');

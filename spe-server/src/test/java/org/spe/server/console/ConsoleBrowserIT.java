@@ -131,6 +131,7 @@ class ConsoleBrowserIT {
         browser.get(server.baseUrl() + "/");
         waitForHeading("ログイン");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("ja");
+        assertKeyboardReachesEveryControl();
         loginWithKeyboard("alice");
         waitForHeading("利用許可と解析環境");
         assertThat(text(By.id("permit-table"))).contains(server.alicePermit.id()).contains(studyPermit.id()).contains("仮名化情報");
@@ -184,10 +185,23 @@ class ConsoleBrowserIT {
 
         WebElement cell = browser.findElement(By.id("cell-1"));
         cell.sendKeys("import spe\ndf = spe.sql('SELECT person_id, sex, prefecture_code FROM ndb_claims')\nspe.save(df, 'claims_by_sex.csv')\n"
-                + "print('rows', len(df))");
+                + "print('rows', len(df))\ndf.groupby('sex').size().to_frame('persons')");
         cell.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
         new WebDriverWait(browser, Duration.ofMinutes(2)).until(ExpectedConditions.textToBe(By.id("cell-1-status"), "完了"));
         assertThat(text(By.id("cell-1-outputs"))).contains("rows");
+        // A pandas frame is shown as its HTML table, sanitised (no style element survives).
+        assertThat(browser.findElements(By.cssSelector("#cell-1-outputs .output-html table"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#cell-1-outputs style"))).isEmpty();
+        assertThat(text(By.cssSelector("#cell-1-outputs .output-html table"))).contains("persons");
+
+        // A long cell is interrupted from the toolbar; the kernel keeps running.
+        browser.findElement(By.id("cell-add")).sendKeys(Keys.ENTER);
+        WebElement second = wait.until(ExpectedConditions.elementToBeClickable(By.id("cell-2")));
+        second.sendKeys("import time\ntime.sleep(300)");
+        second.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        wait.until(ExpectedConditions.textToBe(By.id("cell-2-status"), "実行中…"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("kernel-interrupt"))).click();
+        new WebDriverWait(browser, Duration.ofMinutes(1)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("cell-2-outputs"), "KeyboardInterrupt"));
 
         WebElement sql = browser.findElement(By.id("sql-query"));
         sql.sendKeys("SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex");
@@ -229,6 +243,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("release-submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("release-state"), "提出済み"));
         screenshot("researcher-release-ja");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("出力申請")).click();
         waitForHeading("出力申請");
         assertThat(text(By.id("release-table"))).contains("Claims by sex and prefecture").contains("提出済み");
@@ -243,6 +258,7 @@ class ConsoleBrowserIT {
         waitForHeading("Review queue");
         assertThat(text(By.id("queue-table"))).contains(releaseId);
         screenshot("checker-queue-en");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Claims by sex and prefecture")).click();
         waitForHeading("Release request: Claims by sex and prefecture");
         browser.findElement(By.id("review-start")).click();
@@ -355,6 +371,7 @@ class ConsoleBrowserIT {
         wait.until(driver -> server.platform.permits.find(server.bobOnlyPermit.id()).orElseThrow().state().name().equals("SUSPENDED"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("permit-" + server.bobOnlyPermit.id() + "-active")));
         screenshot("steward-permits-en");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Opt-outs")).click();
         waitForHeading("Opt-out registry");
         String before = text(By.id("optout-count"));
@@ -363,6 +380,7 @@ class ConsoleBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#optouts .notice"), "2 persons added"));
         assertThat(text(By.id("optout-count"))).isNotEqualTo(before);
         screenshot("steward-optouts-en");
+        assertKeyboardReachesEveryControl();
         assertNoConsoleErrors();
         logout();
     }
@@ -389,7 +407,7 @@ class ConsoleBrowserIT {
 
     /** Logs in by typing and pressing Tab and Enter only, from the login page. */
     private void loginWithKeyboard(String user) {
-        if (!browser.findElements(By.id("logout")).isEmpty()) {
+        if (!browser.findElements(By.id("logout")).isEmpty() && browser.findElements(By.id("username")).isEmpty()) {
             logout(); // a previous test stopped half-way
         }
         WebElement name = wait.until(ExpectedConditions.elementToBeClickable(By.id("username")));
@@ -441,8 +459,10 @@ class ConsoleBrowserIT {
         assertThat(missed).as("controls the keyboard does not reach").isEmpty();
     }
 
+    /** Logs out and waits for the login page. */
     private void logout() {
-        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("logout"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
     }
 
     private void waitForHeading(String title) {
