@@ -67,6 +67,10 @@ public final class AuditActions {
     public static final String HTTP_CSRF = "http.csrf";
     /** A notebook kernel started, restarted, shut down or interrupted (detail {@code operation}). */
     public static final String NOTEBOOK_KERNEL = "notebook.kernel";
+    /** A running SQL query was cancelled (detail {@code queryId}). */
+    public static final String SQL_CANCEL = "sql.cancel";
+    /** A permit's usage and fee estimate was read. */
+    public static final String USAGE_READ = "usage.read";
 
     /** Every constant above, in declaration order. */
     public static final List<String> ALL = List.of(
@@ -78,5 +82,5 @@ public final class AuditActions {
             RELEASE_DOWNLOAD, OPERATOR_ACTION, POOL_CHANGE, AUDIT_SEARCH, AUDIT_EXPORT, AUDIT_VERIFY, AUDIT_PURGE,
             AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
             PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
-            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL);
+            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, SQL_CANCEL, USAGE_READ);
 }

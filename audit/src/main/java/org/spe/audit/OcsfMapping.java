@@ -97,6 +97,8 @@ public final class OcsfMapping {
             Map.entry(AuditActions.WORKSPACE_READ, new OcsfClass(6001, WEB_RESOURCES, 2, "Read")),
             Map.entry(AuditActions.HTTP_CSRF, new OcsfClass(6003, API, 99, "Other")),
             Map.entry(AuditActions.NOTEBOOK_KERNEL, new OcsfClass(6002, APPLICATION_LIFECYCLE, 3, "Start")),
+            Map.entry(AuditActions.SQL_CANCEL, new OcsfClass(6005, DATASTORE, 99, "Other")),
+            Map.entry(AuditActions.USAGE_READ, new OcsfClass(6003, API, 2, "Read")),
             Map.entry(AuditActions.AUDIT_ALERT, new OcsfClass(2004, DETECTION_FINDING, 1, "Create")));
 
     /** The OCSF class and activity of {@code action}. */

@@ -11,7 +11,7 @@ import java.util.TreeSet;
  */
 public final class BenchCommand {
     /** The benchmark names. */
-    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "kernels", "sdc"));
+    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "kernels", "sdc", "workspaces"));
 
     private BenchCommand() {}
 
@@ -33,6 +33,7 @@ public final class BenchCommand {
             case "extract" -> org.spe.workspace.data.ExtractBenchmark.run(out, size > 0 ? size : 10_000_000L);
             case "kernels" -> KernelsBenchmark.run(out, size > 0 ? (int) Math.min(size, 10_000) : KernelsBenchmark.DEFAULT_RUNS);
             case "sdc" -> org.spe.workspace.tables.WorkspaceSdcBenchmark.run(out, size > 0 ? size : 10_000_000L);
+            case "workspaces" -> WorkspacesBenchmark.run(out, size > 0 ? (int) Math.min(size, 100) : WorkspacesBenchmark.DEFAULT_RUNS);
             default -> throw new IllegalStateException("unreachable: " + args.get(0));
         }
         return 0;

@@ -32,6 +32,7 @@ public final class Main {
             case "bench" -> BenchCommand.run(args, out, err);
             case "sdc" -> sdc(args, out, err);
             case "audit" -> org.spe.server.cli.AuditCommand.run(args, out, err);
+            case "pools" -> org.spe.server.cli.PoolsCommand.run(args, System.getenv(), out, err);
             case "help", "--help", "-h" -> {
                 out.println(usage());
                 yield 0;
@@ -61,6 +62,7 @@ public final class Main {
                 "  audit verify [--data-dir D | --bundle FILE --public-key FILE]  recompute the audit log's hashes and signatures",
                 "  audit export --out FILE [--data-dir D]                     portable bundle for offline verification",
                 "  sdc check --spec FILE                                      offline disclosure check of a table spec over a CSV (docs/sdc-report.md)",
+                "  pools list|scale N [--url U] [--user NAME] [--totp CODE]   operators: the compute pool, through the running platform's API",
                 "  bench <name> [size]                                        run a benchmark: " + String.join(", ", BenchCommand.NAMES),
                 "  test                                                       run every test (launcher only)",
                 "  help                                                       this text");

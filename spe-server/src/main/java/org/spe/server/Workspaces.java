@@ -31,6 +31,12 @@ import org.spe.workspace.data.ExtractResult;
 import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 import org.spe.server.config.SpeConfig;
+import java.util.Map;
+import org.spe.workspace.driver.WorkspaceApplications;
+import org.spe.workspace.usage.FeeTable;
+import org.spe.workspace.usage.PermitUsage;
+import org.spe.workspace.usage.UsageMeter;
+import org.spe.workspace.usage.WorkspaceUsage;
 import org.spe.workspace.pool.ComputePool;
 import org.spe.workspace.pool.PoolSettings;
 import org.spe.workspace.pool.SparkStandalonePool;
@@ -54,6 +60,8 @@ public final class Workspaces implements AutoCloseable {
     public static final Duration LOCK_GRACE = Duration.ofDays(30);
     /** Ready workspaces without activity for this long are suspended. */
     public static final Duration IDLE = Duration.ofHours(2);
+    /** How long a workspace's Spark driver may take to start its application. */
+    static final Duration DRIVER_START_TIMEOUT = Duration.ofMinutes(3);
 
     private final Platform platform;
     public final Path lake;
@@ -68,6 +76,11 @@ public final class Workspaces implements AutoCloseable {
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(daemon("spe-scheduler"));
     private LocalSpark.Lease spark;
     private volatile Optional<ComputePool> pool = Optional.empty();
+    private volatile Optional<EmbeddedWorkspaceEnvironment.Compute> compute = Optional.empty();
+    private io.micrometer.core.instrument.Timer queryTimer;
+    /** Compute used per workspace, from Spark's own accounting; kept under the data dir. */
+    public final UsageMeter meter;
+    private final FeeTable fees;
     /** Kubernetes node pools (workspaces.kubernetes.cpuPool / gpuPool), when configured. */
     private volatile List<ComputePool> nodePools = List.of();
     private io.fabric8.kubernetes.client.KubernetesClient kubernetes;
@@ -79,13 +92,16 @@ public final class Workspaces implements AutoCloseable {
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
         Path runtime = data.resolve("run");
+        this.meter = new UsageMeter(data.resolve("metering").resolve("usage.json"));
+        this.fees = platform.config.fees().table();
         this.tableEvidence = new AuditedTableEvidenceStore(new FileTableEvidenceStore(data.resolve("table-evidence")), platform.events);
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
                 new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
-                runtime.resolve("python"), this::auditStatement, tableEvidence);
+                runtime.resolve("python"), this::auditStatement, tableEvidence, this::compute);
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
+        registerMetrics(platform.metrics);
         this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
@@ -109,9 +125,15 @@ public final class Workspaces implements AutoCloseable {
     /** Starts the compute pool (when configured), reconciles workspaces left by a previous run and starts the scheduled work. */
     public Workspaces start() {
         SpeConfig.Compute compute = platform.config.compute();
+        // Drivers a previous run left go before anything starts (they also exit when their platform does).
+        WorkspaceApplications.reconcile(drivers());
         if (compute.workers() > 0) {
-            pool = Optional.of(SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
-                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress())));
+            ComputePool started = SparkStandalonePool.start(PoolSettings.of(platform.config.dataPath().resolve("run").resolve("pool"),
+                    compute.workers(), compute.coresPerWorker(), compute.memoryMbPerWorker()).withHost(compute.bindAddress()));
+            pool = Optional.of(started);
+            this.compute = Optional.of(new EmbeddedWorkspaceEnvironment.Compute(started,
+                    new WorkspaceApplications(started, drivers(), compute.spareDrivers(), compute.driverHeapMb(), DRIVER_START_TIMEOUT, Map.of()),
+                    meter));
         }
         startNodePools();
         workspaces.reconcile();
@@ -139,6 +161,7 @@ public final class Workspaces implements AutoCloseable {
             platform.permits.expireEnded(platform.permits.today());
             workspaces.enforcePermits(LOCK_GRACE);
             workspaces.suspendIdle(IDLE);
+            environment.sampleUsage();
         } catch (RuntimeException e) {
             log.error("Workspace housekeeping failed", e);
         }
@@ -223,6 +246,123 @@ public final class Workspaces implements AutoCloseable {
         };
     }
 
+    private Path drivers() {
+        return platform.config.dataPath().resolve("run").resolve("drivers");
+    }
+
+    private Optional<EmbeddedWorkspaceEnvironment.Compute> compute() {
+        return compute;
+    }
+
+    /** The latency of SQL queries through the API ({@code spe_sql_queries_seconds}). */
+    public io.micrometer.core.instrument.Timer queryTimer() {
+        return queryTimer;
+    }
+
+    /**
+     * {@code spe_workspaces{state}} (workspaces by state, counted from the database at each scrape),
+     * {@code spe_pool_cores_used} and {@code spe_pool_cores_free} (from the pool's master; absent
+     * without a pool), {@code spe_pool_spare_drivers}, {@code spe_workspaces_provisioning_queue} (the
+     * queue) and {@code spe_sql_queries_seconds}.
+     */
+    private void registerMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        for (org.spe.workspace.lifecycle.WorkspaceState state : org.spe.workspace.lifecycle.WorkspaceState.values()) {
+            io.micrometer.core.instrument.Gauge.builder("spe.workspaces", this, self -> self.countInState(state))
+                    .tag("state", state.name()).description("Workspaces by lifecycle state").register(registry);
+        }
+        io.micrometer.core.instrument.Gauge.builder("spe.pool.cores.used", this, self -> self.poolCores(true))
+                .description("Cores held by executors in the compute pool").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("spe.pool.cores.free", this, self -> self.poolCores(false))
+                .description("Cores free in the compute pool").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("spe.pool.spare.drivers", this,
+                        self -> self.applications().map(WorkspaceApplications::sparesWaiting).orElse(0))
+                .description("Started workspace drivers waiting to be bound").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("spe.workspaces.provisioning.queue", this,
+                        self -> ((java.util.concurrent.ThreadPoolExecutor) self.provisioning).getQueue().size())
+                .description("Workspaces waiting for a provisioning thread").register(registry);
+        queryTimer = io.micrometer.core.instrument.Timer.builder("spe.sql.queries").description("SQL queries through the API")
+                .publishPercentiles(0.5, 0.95).register(registry);
+    }
+
+    private double countInState(org.spe.workspace.lifecycle.WorkspaceState state) {
+        try {
+            return workspaces.all().stream().filter(w -> w.state() == state).count();
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private double poolCores(boolean used) {
+        try {
+            return pool.map(p -> {
+                var status = p.status();
+                return (double) (used ? status.usedCores() : status.freeCores());
+            }).orElse(Double.NaN);
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Reads the running workspaces' Spark accounting into the meter. Blocking; never throws for one workspace. */
+    public void sampleUsage() {
+        environment.sampleUsage();
+    }
+
+    /**
+     * A permit's usage now: metered compute of its workspaces, the bytes in their folders and in the
+     * permit's extracts, and the fee estimate from {@code fees.*}. Blocking (walks the folders).
+     */
+    public PermitUsage usage(Permit permit) {
+        List<WorkspaceUsage> perWorkspace = new java.util.ArrayList<>();
+        double cpu = 0;
+        double gpu = 0;
+        long storage = 0;
+        for (Workspace workspace : workspaces.byPermit(permit.id())) {
+            UsageMeter.WorkspaceTotals totals = meter.workspace(workspace.id())
+                    .orElse(new UsageMeter.WorkspaceTotals(permit.id(), 0, 0, 0));
+            long bytes = sizeOf(environment.directory(workspace.id()));
+            perWorkspace.add(new WorkspaceUsage(workspace.id(), workspace.state().name(), totals.cpuSeconds(), totals.taskSeconds(),
+                    totals.gpuSeconds(), bytes));
+            cpu += totals.cpuSeconds();
+            gpu += totals.gpuSeconds();
+            storage += bytes;
+        }
+        Path permitExtracts = extracts.resolve(permit.id());
+        int built = 0;
+        if (Files.isDirectory(permitExtracts)) {
+            try (var versions = Files.list(permitExtracts)) {
+                built = (int) versions.filter(Files::isDirectory).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        long extractBytes = sizeOf(permitExtracts);
+        return new PermitUsage(permit.id(), cpu, gpu, storage, extractBytes, built, permit.quota().cpuHours(), permit.quota().gpuHours(),
+                perWorkspace, fees.estimate(permit, built, extractBytes, cpu, gpu));
+    }
+
+    private static long sizeOf(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return 0;
+        }
+        try (var walk = Files.walk(directory)) {
+            return walk.filter(p -> Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).mapToLong(p -> {
+                try {
+                    return Files.size(p);
+                } catch (java.io.IOException e) {
+                    return 0;
+                }
+            }).sum();
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return 0;
+        }
+    }
+
+    /** The workspaces' Spark applications on the pool, if a pool runs. */
+    public Optional<WorkspaceApplications> applications() {
+        return compute.map(EmbeddedWorkspaceEnvironment.Compute::applications);
+    }
+
     /**
      * The cluster's CPU and GPU node pools as pools {@code cpu} and {@code gpu}, when {@code workspaces.kubernetes.cpuPool} or
      * {@code gpuPool} names a Cluster API MachineDeployment; the client finds the cluster as kubectl does (in-cluster service
@@ -262,13 +402,14 @@ public final class Workspaces implements AutoCloseable {
 
     @Override
     public void close() {
+        scheduler.shutdownNow();
+        provisioning.shutdownNow();
+        environment.stopAll();
+        compute.ifPresent(c -> c.applications().close());
         pool.ifPresent(ComputePool::close);
         if (kubernetes != null) {
             kubernetes.close();
         }
-        scheduler.shutdownNow();
-        provisioning.shutdownNow();
-        environment.stopAll();
         synchronized (this) {
             if (spark != null) {
                 spark.close();

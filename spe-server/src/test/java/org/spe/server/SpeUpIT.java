@@ -93,7 +93,7 @@ class SpeUpIT {
                     HttpResponse.BodyHandlers.ofString()).body());
             assertThat(pools).hasSize(1);
             assertThat(pools.get(0).get("workers").asInt()).isEqualTo(1);
-            assertThat(pools.get(0).get("cores").asInt()).isEqualTo(1);
+            assertThat(pools.get(0).get("cores").asInt()).isEqualTo(4);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pools")).header("Cookie", cookie).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
 

@@ -31,6 +31,8 @@ public final class WorkspaceRoutes implements RouteModule {
     /** Longest a single execute request may run before it is interrupted. */
     static final Duration EXECUTE_TIMEOUT = Duration.ofMinutes(5);
 
+    private static final java.util.regex.Pattern QUERY_ID = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private final Workspaces workspaces;
 
     public WorkspaceRoutes(Workspaces workspaces) {
@@ -41,7 +43,8 @@ public final class WorkspaceRoutes implements RouteModule {
 
     public record ExecuteBody(String code, Integer timeoutSeconds) {}
 
-    public record SqlBody(String query, Integer maxRows, String format) {}
+    /** A query; {@code queryId} (1-64 of {@code [A-Za-z0-9_-]}, optional) names it for {@code …/sql/{queryId}/cancel}. */
+    public record SqlBody(String query, Integer maxRows, String format, String queryId) {}
 
     @Override
     public List<Route> routes(Platform platform) {
@@ -77,19 +80,47 @@ public final class WorkspaceRoutes implements RouteModule {
                             if (!format.equals("json") && !format.equals("arrow")) {
                                 throw SpeException.invalid("format must be json or arrow, not %s", format);
                             }
+                            String queryId = body.queryId() == null ? java.util.UUID.randomUUID().toString() : body.queryId();
+                            if (!QUERY_ID.matcher(queryId).matches()) {
+                                throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
+                            }
                             SqlLimits limits = body.maxRows() == null ? SqlLimits.defaults() : SqlLimits.defaults().withAtMostRows(Math.max(1, body.maxRows()));
                             WorkspaceSql sql = workspaces.environment.sql(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
-                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", query).detail("via", "api").build());
+                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", query).detail("via", "api").detail("queryId", queryId).build());
                             workspaces.workspaces.touch(workspace.id());
-                            SqlResult result = sql.execute(query, limits, "api-" + java.util.UUID.randomUUID());
+                            long started = System.nanoTime();
+                            SqlResult result;
+                            try {
+                                result = sql.execute(query, limits, "api-" + queryId);
+                            } finally {
+                                workspaces.queryTimer().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                            }
                             if (format.equals("arrow")) {
                                 ctx.contentType("application/vnd.apache.arrow.stream").result(ArrowEncoding.toArrowStream(result));
                             } else {
                                 ctx.json(Map.of("columns", result.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList(),
                                         "rows", result.rows(), "truncated", result.truncated()));
                             }
+                        }),
+                new Route(POST, "/api/v1/workspaces/{id}/sql/{queryId}/cancel", "Cancel a running query of the workspace by the queryId it was sent with (audited)",
+                        "workspaces", true, Optional.empty(), ctx -> {
+                            Caller caller = Api.caller(ctx);
+                            Workspace workspace = usable(platform, caller, ctx.pathParam("id"), AuditActions.SQL_CANCEL);
+                            String queryId = ctx.pathParam("queryId");
+                            if (!QUERY_ID.matcher(queryId).matches()) {
+                                throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
+                            }
+                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                                    .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; nothing runs", workspace.id(), workspace.state()));
+                            boolean cancelled = sql.cancel("api-" + queryId);
+                            platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_CANCEL).object("query", queryId)
+                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("cancelled", cancelled).build());
+                            if (!cancelled) {
+                                throw SpeException.notFound("No query %s runs in workspace %s", queryId, workspace.id());
+                            }
+                            ctx.json(Map.of("queryId", queryId, "cancelled", true));
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/kernels", "Start a Python kernel in the workspace", "notebooks", true, Optional.empty(), ctx -> {
                     Workspace workspace = usable(platform, Api.caller(ctx), ctx.pathParam("id"), AuditActions.WORKSPACE_OPEN);

@@ -11,8 +11,9 @@ import org.spe.core.account.AccountSettings;
  * documented in {@code docs/configuration.md}.
  */
 public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo,
-        WorkspacesSettings workspaces) {
+        WorkspacesSettings workspaces, Fees fees) {
     public SpeConfig {
+        requireNonNull(fees, "fees is null");
         requireNonNull(server, "server is null");
         requireNonNull(dataDir, "dataDir is null");
         requireNonNull(database, "database is null");
@@ -175,12 +176,22 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         }
     }
 
-    /** The embedded compute pool: Spark standalone workers on this machine. */
-    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker, String bindAddress) {
+    /**
+     * The embedded compute pool: Spark standalone workers on this machine; each workspace's own
+     * driver JVM ({@code driverHeapMb}) runs its application there, and {@code spareDrivers} started
+     * drivers wait to be bound to the next workspaces.
+     */
+    public record Compute(int workers, int coresPerWorker, int memoryMbPerWorker, String bindAddress, int spareDrivers, int driverHeapMb) {
         public Compute {
             requireNonNull(bindAddress, "compute.bindAddress is null");
             if (!bindAddress.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}")) {
                 throw new IllegalArgumentException("compute.bindAddress must be an IPv4 address of this machine: " + bindAddress);
+            }
+            if (spareDrivers < 0 || spareDrivers > 16) {
+                throw new IllegalArgumentException("compute.spareDrivers must be 0..16: " + spareDrivers);
+            }
+            if (driverHeapMb < 256) {
+                throw new IllegalArgumentException("compute.driverHeapMb must be at least 256: " + driverHeapMb);
             }
             if (workers < 0 || workers > 64) {
                 throw new IllegalArgumentException("compute.workers must be 0..64: " + workers);
@@ -188,6 +199,37 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
             if (coresPerWorker < 1 || memoryMbPerWorker < 512) {
                 throw new IllegalArgumentException("compute.coresPerWorker must be at least 1 and compute.memoryMbPerWorker at least 512");
             }
+        }
+    }
+
+    /**
+     * The fee table of {@code /api/v1/usage}, modelled on the NDB fee structure (yen); see
+     * {@link org.spe.workspace.usage.FeeTable}.
+     */
+    public record Fees(long baseYen, long adjustmentYenPerHour, int adjustmentHours, long extractionYenPerHour,
+            int extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod, int environmentPeriodDays,
+            long cpuHourYen, long gpuHourYen) {
+        public Fees {
+            // Checked here, at startup, with the setting's name in the message.
+            try {
+                table(baseYen, adjustmentYenPerHour, adjustmentHours, extractionYenPerHour, extractionHoursPerExtract, extractionYenPerGb,
+                        environmentYenPerUserPeriod, environmentPeriodDays, cpuHourYen, gpuHourYen);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("fees.*: " + e.getMessage(), e);
+            }
+        }
+
+        /** The domain's fee table. */
+        public org.spe.workspace.usage.FeeTable table() {
+            return table(baseYen, adjustmentYenPerHour, adjustmentHours, extractionYenPerHour, extractionHoursPerExtract, extractionYenPerGb,
+                    environmentYenPerUserPeriod, environmentPeriodDays, cpuHourYen, gpuHourYen);
+        }
+
+        private static org.spe.workspace.usage.FeeTable table(long baseYen, long adjustmentYenPerHour, int adjustmentHours,
+                long extractionYenPerHour, int extractionHoursPerExtract, long extractionYenPerGb, long environmentYenPerUserPeriod,
+                int environmentPeriodDays, long cpuHourYen, long gpuHourYen) {
+            return new org.spe.workspace.usage.FeeTable(baseYen, adjustmentYenPerHour, adjustmentHours, extractionYenPerHour,
+                    extractionHoursPerExtract, extractionYenPerGb, environmentYenPerUserPeriod, environmentPeriodDays, cpuHourYen, gpuHourYen);
         }
     }
 

@@ -78,7 +78,10 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/releases/{id}/reviews", Set.of("carol", "dave")),
             Map.entry("GET /api/v1/releases/{id}/package", Set.of("bob")),
             Map.entry("GET /api/v1/pools", Set.of("oscar")),
-            Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")));
+            Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")),
+            Map.entry("POST /api/v1/workspaces/{id}/sql/{queryId}/cancel", Set.of("bob")),
+            Map.entry("GET /api/v1/usage", EVERYONE),
+            Map.entry("GET /api/v1/usage/{id}", Set.of("bob", "oscar", "sam", "erin")));
 
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}"),
@@ -128,7 +131,7 @@ class AuthorizationMatrixIT {
                         .replace("/datasets/{id}", "/datasets/ndb_claims")
                         .replace("/workspaces/{id}", "/workspaces/" + server.bobWorkspace.id())
                         .replace("/releases/{id}", "/releases/" + server.bobRelease.id())
-                        .replace("{fileId}", "F-1").replace("{kernelId}", "k-1").replace("{name}", "embedded")
+                        .replace("{fileId}", "F-1").replace("{kernelId}", "k-1").replace("{queryId}", "q-1").replace("{name}", "embedded")
                         .replace("{id}", server.bobOnlyPermit.id());
                 String body = key.equals("POST /api/v1/workspaces") ? "{\"permitId\": \"" + server.bobOnlyPermit.id() + "\", \"name\": \"matrix\"}"
                         : key.equals("POST /api/v1/releases") ? "{\"workspaceId\": \"" + server.bobWorkspace.id() + "\", \"title\": \"matrix\"}"

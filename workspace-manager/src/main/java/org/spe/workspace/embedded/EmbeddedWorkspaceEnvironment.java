@@ -18,11 +18,21 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.spe.core.ErrorCategory;
+import org.spe.core.SpeException;
+import org.spe.core.permit.ComputeQuota;
 import org.spe.core.permit.Permit;
+import org.spe.workspace.driver.RemoteWorkspaceSql;
+import org.spe.workspace.driver.WorkspaceApplications;
+import org.spe.workspace.usage.UsageMeter;
+import org.spe.workspace.pool.Admission;
+import org.spe.workspace.pool.AdmissionDecision;
+import org.spe.workspace.pool.ComputePool;
 import org.spe.workspace.data.ExtractBuilder;
 import java.util.function.Supplier;
 import org.apache.spark.sql.SparkSession;
@@ -33,6 +43,11 @@ import org.spe.workspace.helper.ControlHandler;
 import org.spe.workspace.helper.StatementListener;
 import org.spe.workspace.helper.TableControlHandler;
 import org.spe.workspace.tables.SparkWorkspaceTables;
+import org.spe.workspace.tables.TableQuery;
+import org.spe.workspace.tables.TableResult;
+import org.spe.workspace.tables.WorkspaceTables;
+import org.spe.output.sdc.PseudonymDictionary;
+import org.spe.workspace.sql.SessionWorkspaceSql;
 import org.spe.output.release.TableEvidenceStore;
 import org.spe.workspace.kernel.JupyterServerProcess;
 import org.spe.workspace.sql.SqlLimits;
@@ -66,8 +81,87 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         void beforeExecute(Workspace workspace, String operation, String statement);
     }
 
+    /**
+     * The compute behind workspaces when a pool runs: each workspace's SQL in its own Spark
+     * application on the pool ({@link WorkspaceApplications}), admitted against the pool's free
+     * capacity and the permit's CPU-hour budget.
+     *
+     * @param pool the pool
+     * @param applications the workspaces' applications on it
+     * @param meter where the applications' own accounting (task CPU time) is added up; admission
+     *     reads the permit's CPU-hours from it
+     */
+    public record Compute(ComputePool pool, WorkspaceApplications applications, UsageMeter meter) {
+        public Compute {
+            requireNonNull(pool, "pool is null");
+            requireNonNull(applications, "applications is null");
+            requireNonNull(meter, "meter is null");
+        }
+    }
+
+    /** Starts Jupyter servers beside the Spark application of the same workspace. */
+    private static final java.util.concurrent.ExecutorService STARTER = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "spe-jupyter-start");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private static JupyterServerProcess join(CompletableFuture<JupyterServerProcess> server) {
+        try {
+            return server.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
+        }
+    }
+
+    private static void closeWhenStarted(CompletableFuture<JupyterServerProcess> server) {
+        if (server != null) {
+            server.thenAccept(JupyterServerProcess::close);
+        }
+    }
+
     /** What runs for one workspace. */
-    private record Running(JupyterServerProcess server, WorkspaceSql sql, ControlSocketServer socket) {}
+    private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, InProcessTables tables,
+            ControlSocketServer socket) {}
+
+    /** {@link SparkWorkspaceTables} over a {@link SessionWorkspaceSql} in this JVM: the workspace's own, or one opened on first use (and closed with the workspace). */
+    private static final class InProcessTables implements WorkspaceTables, AutoCloseable {
+        private final Optional<SessionWorkspaceSql> own;
+        private final Supplier<SessionWorkspaceSql> opener;
+        private SessionWorkspaceSql opened;
+        private boolean closed;
+
+        InProcessTables(Optional<SessionWorkspaceSql> own, Supplier<SessionWorkspaceSql> opener) {
+            this.own = own;
+            this.opener = opener;
+        }
+
+        @Override
+        public TableResult make(TableQuery query, String profile, Optional<PseudonymDictionary> dictionary) {
+            return new SparkWorkspaceTables(sql(), SqlLimits.notebookHelper()).make(query, profile, dictionary);
+        }
+
+        private synchronized SessionWorkspaceSql sql() {
+            if (own.isPresent()) {
+                return own.get();
+            }
+            if (closed) {
+                throw org.spe.core.SpeException.conflict("the workspace has stopped");
+            }
+            if (opened == null) {
+                opened = opener.get();
+            }
+            return opened;
+        }
+
+        @Override
+        public synchronized void close() {
+            closed = true;
+            if (opened != null) {
+                opened.close();
+            }
+        }
+    }
 
     private final Path workspacesRoot;
     private final Path extractsRoot;
@@ -80,6 +174,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final StatementAudit statements;
     private final TableEvidenceStore tableEvidence;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final Supplier<Optional<Compute>> compute;
 
     /**
      * @param spark the platform's Spark session; each workspace gets an isolated session of it ({@link WorkspaceSql})
@@ -97,6 +192,20 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
             JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
             TableEvidenceStore tableEvidence) {
+        this(workspacesRoot, extractsRoot, extracts, sandboxes, jupyter, clock, spark, pythonHelper, statements, tableEvidence, Optional::empty);
+    }
+
+    /**
+     * The same, with a compute pool: when {@code compute} answers one, each workspace's SQL runs in
+     * its own Spark application there ({@link WorkspaceApplications}), admitted first.
+     *
+     * @param spark the platform's Spark session; without a pool each workspace gets an isolated session of it
+     * @param compute the pool and the workspaces' applications on it, when a pool runs (asked at each start)
+     */
+    public EmbeddedWorkspaceEnvironment(Path workspacesRoot, Path extractsRoot, Extracts extracts, SandboxFactory sandboxes,
+            JupyterServerSettings jupyter, Clock clock, Supplier<SparkSession> spark, Path pythonHelper, StatementAudit statements,
+            TableEvidenceStore tableEvidence, Supplier<Optional<Compute>> compute) {
+        this.compute = requireNonNull(compute, "compute is null");
         this.workspacesRoot = requireNonNull(workspacesRoot, "workspacesRoot is null");
         this.extractsRoot = requireNonNull(extractsRoot, "extractsRoot is null");
         this.extracts = requireNonNull(extracts, "extracts is null");
@@ -144,25 +253,71 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         Path base = directory(workspace.id());
         SandboxSpec spec = PythonHelper.wire(new SandboxSpec(workspace.id(), base.resolve("home"), base.resolve("outputs"), extract, List.of(), Map.of(),
                 base.resolve("control")), pythonHelper);
-        // The SQL service and its control socket come first, so the helper inside can reach them.
-        WorkspaceSql sql = WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        // With a pool, the workspace's Spark application is bound (or started) while its Jupyter
+        // server starts in the sandbox: READY waits for the slower of the two, not their sum. The
+        // helper inside reaches the SQL service only through the control socket, which appears in
+        // the bind-mounted control directory once the service is open, before READY.
+        Optional<Compute> pool = compute.get();
+        if (pool.isPresent()) {
+            admit(permit);
+        }
+        CompletableFuture<JupyterServerProcess> server = pool.isPresent()
+                ? CompletableFuture.supplyAsync(() -> JupyterServerProcess.start(sandboxes, spec, jupyter), STARTER)
+                : null;
+        WorkspaceSql sql;
+        try {
+            sql = pool.isPresent() ? pool.get().applications().open(workspace.id(), permit.quota(), extract)
+                    : WorkspaceSql.open(spark.get(), workspace.id(), extract);
+        } catch (RuntimeException e) {
+            closeWhenStarted(server);
+            throw e;
+        }
+        // Tables need the permit's pseudonym dictionary, which the platform keeps: they are made in
+        // this JVM, over the workspace's own SQL when that runs here, else over a session of the
+        // platform's Spark opened on the first spe.table.
+        InProcessTables tables = new InProcessTables(sql instanceof SessionWorkspaceSql local ? Optional.of(local) : Optional.empty(),
+                () -> SessionWorkspaceSql.open(spark.get(), workspace.id(), extract));
         ControlSocketServer socket = null;
         try {
             StatementListener listener = (operation, statement) -> statements.beforeExecute(workspace, operation, statement);
             ControlHandler handler = new TableControlHandler(new SqlControlHandler(sql, SqlLimits.notebookHelper(), listener),
-                    new SparkWorkspaceTables(sql, SqlLimits.notebookHelper()), tableEvidence,
+                    tables, tableEvidence,
                     new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
                     listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
-            running.put(workspace.id(), new Running(JupyterServerProcess.start(sandboxes, spec, jupyter), sql, socket));
+            JupyterServerProcess started = server == null ? JupyterServerProcess.start(sandboxes, spec, jupyter) : join(server);
+            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, socket));
         } catch (RuntimeException e) {
+            closeWhenStarted(server);
             if (socket != null) {
                 socket.close();
             }
+            tables.close();
             sql.close();
             throw e;
         }
         log.info("Workspace {} started", workspace.id());
+    }
+
+    /**
+     * Refuses with LIMIT_EXCEEDED, naming each limit and by how much, when the pool lacks the cores or
+     * memory of the permit's quota now (a waiting spare driver of that quota counts as free) or the
+     * permit's CPU-hour budget is spent. Admits everything when no pool runs. Blocks for one request
+     * to the pool's master.
+     */
+    @Override
+    public void admit(Permit permit) {
+        Optional<Compute> pool = compute.get();
+        if (pool.isEmpty()) {
+            return;
+        }
+        ComputeQuota quota = permit.quota();
+        int spareCores = pool.get().applications().spareCores(quota);
+        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
+                quota.cpuHours(), spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
+        if (!decision.admitted()) {
+            throw new SpeException(ErrorCategory.LIMIT_EXCEEDED, "The workspace cannot start now: " + decision.message());
+        }
     }
 
     @Override
@@ -190,9 +345,38 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         return Optional.ofNullable(running.get(workspaceId)).map(Running::sql);
     }
 
-    private static void close(Running processes) {
+    /**
+     * Reads the accounting of every running workspace application into the meter (a scheduled job,
+     * and before each usage report). Blocks for one local request per workspace; a driver that does
+     * not answer is skipped.
+     */
+    public void sampleUsage() {
+        for (Running processes : List.copyOf(running.values())) {
+            sample(processes);
+        }
+    }
+
+    private void sample(Running processes) {
+        Optional<Compute> pool = compute.get();
+        if (pool.isEmpty() || !(processes.sql() instanceof RemoteWorkspaceSql remote)) {
+            return;
+        }
+        try {
+            RemoteWorkspaceSql.DriverUsage usage = remote.usage();
+            ComputeQuota quota = processes.quota();
+            double gpuSeconds = quota.gpus() == 0 ? 0 : usage.taskSeconds() * Math.min(1.0, (double) quota.gpus() / quota.cores());
+            pool.get().meter().record(processes.workspace().id(), processes.workspace().permitId(), usage.applicationId(),
+                    usage.cpuSeconds(), usage.taskSeconds(), gpuSeconds);
+        } catch (RuntimeException e) {
+            log.warn("could not read the usage of workspace {}", processes.workspace().id(), e);
+        }
+    }
+
+    private void close(Running processes) {
+        sample(processes);
         processes.server().close();
         processes.socket().close();
+        processes.tables().close();
         processes.sql().close();
     }
 

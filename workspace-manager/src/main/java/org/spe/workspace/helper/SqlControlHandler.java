@@ -102,7 +102,11 @@ public final class SqlControlHandler implements ControlHandler {
         }
     }
 
-    static String success(SqlResult result) {
+    /**
+     * The JSON answer with the rows: {@code {"ok":true,"columns":[{"name","type"}],"rows":[[…]],"truncated":b}}
+     * (also what a workspace's driver JVM answers to its {@code sql} op).
+     */
+    public static String success(SqlResult result) {
         return success(result, true);
     }
 

@@ -76,6 +76,10 @@ public final class WorkspaceObjects {
     public static final String PERMIT_LABEL = "spe.org/permit";
     /** The label selecting the platform's server pods in the platform namespace. */
     public static final Map<String, String> PLATFORM_POD_LABELS = Map.of("app.kubernetes.io/name", "spe-server");
+    /** The label selecting the platform's guacd pods (remote desktops) in the platform namespace. */
+    public static final Map<String, String> GUACD_POD_LABELS = Map.of("app.kubernetes.io/name", "guacd");
+    /** The VNC port of a workspace desktop, reached only by guacd. */
+    public static final int VNC_PORT = 5900;
     /** The Jupyter server's port in the notebook pod. */
     public static final int JUPYTER_PORT = 8888;
     /** The uid and gid workspace processes run as (the image's {@code researcher} user). */
@@ -173,7 +177,8 @@ public final class WorkspaceObjects {
     }
 
     /**
-     * Deny by default in both directions. In: from the workspace's own pods and the platform's server pods. Out: to
+     * Deny by default in both directions. In: from the workspace's own pods, the platform's server pods (Jupyter) and
+     * the platform's guacd pods (the desktop's VNC port). Out: to
      * the workspace's own pods (driver and executors), the platform's server on its port, and the API server (for
      * executor pods). No DNS: a resolver forwarding outside names would be a way out.
      */
@@ -182,12 +187,16 @@ public final class WorkspaceObjects {
         NetworkPolicyPeer platform = new NetworkPolicyPeerBuilder()
                 .withNewNamespaceSelector().withMatchLabels(Map.of("kubernetes.io/metadata.name", settings.platformNamespace())).endNamespaceSelector()
                 .withNewPodSelector().withMatchLabels(PLATFORM_POD_LABELS).endPodSelector().build();
+        NetworkPolicyPeer guacd = new NetworkPolicyPeerBuilder()
+                .withNewNamespaceSelector().withMatchLabels(Map.of("kubernetes.io/metadata.name", settings.platformNamespace())).endNamespaceSelector()
+                .withNewPodSelector().withMatchLabels(GUACD_POD_LABELS).endPodSelector().build();
         NetworkPolicyPeer apiServer = new NetworkPolicyPeerBuilder().withNewIpBlock().withCidr(settings.apiServerCidr()).endIpBlock().build();
         return new NetworkPolicyBuilder().withMetadata(meta(NETWORK_POLICY)).withNewSpec()
                 .withNewPodSelector().endPodSelector()
                 .withPolicyTypes("Ingress", "Egress")
                 .addNewIngress().withFrom(sameNamespace).endIngress()
                 .addNewIngress().withFrom(platform).addNewPort().withProtocol("TCP").withNewPort(JUPYTER_PORT).endPort().endIngress()
+                .addNewIngress().withFrom(guacd).addNewPort().withProtocol("TCP").withNewPort(VNC_PORT).endPort().endIngress()
                 .addNewEgress().withTo(sameNamespace).endEgress()
                 .addNewEgress().withTo(platform).addNewPort().withProtocol("TCP").withNewPort(settings.platformPort()).endPort().endEgress()
                 .addNewEgress().withTo(apiServer).addNewPort().withProtocol("TCP").withNewPort(443).endPort().endEgress()

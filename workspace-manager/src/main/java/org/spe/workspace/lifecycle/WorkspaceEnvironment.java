@@ -12,7 +12,15 @@ public interface WorkspaceEnvironment {
     /** Builds (or reuses) the permit's extract and creates the workspace's directories. */
     void prepare(Workspace workspace, Permit permit);
 
-    /** Starts the workspace's processes (Spark application, sandboxed gateway). */
+    /**
+     * Checks that a workspace of the permit could start now (compute free, budget left); throws
+     * {@link org.spe.core.SpeException} LIMIT_EXCEEDED saying which limit and by how much when not.
+     * Changes nothing. The default admits everything.
+     */
+    default void admit(Permit permit) {
+    }
+
+    /** Starts the workspace's processes (Spark application, sandboxed gateway); refuses like {@link #admit} first. */
     void start(Workspace workspace, Permit permit);
 
     /** Stops every process of the workspace at once (suspend, lock); files stay. */

@@ -69,6 +69,7 @@ public final class WorkspaceService {
         }
         Permit permit = permits.find(permitId).orElseThrow(() -> SpeException.notFound("Permit %s does not exist", permitId));
         guard(caller, policy.decideUseWorkspace(caller, permit, today()), "workspace.request", "permit", permitId, Optional.of(permitId));
+        admit(caller, permit, "workspace.request", "permit", permitId);
         Instant now = clock.instant();
         return Transactions.inTransaction(dataSource, connection -> {
             long number;
@@ -109,7 +110,12 @@ public final class WorkspaceService {
             environment.start(provisioning, permit);
         } catch (RuntimeException e) {
             log.warn("Provisioning of workspace {} failed", workspaceId, e);
-            environment.stop(provisioning);
+            try {
+                environment.stop(provisioning);
+            } catch (RuntimeException stopFailure) {
+                // The environment may be unreachable too (a cluster API down); reconciliation stops FAILED workspaces again.
+                log.warn("Stopping workspace {} after its failed provisioning failed as well", workspaceId, stopFailure);
+            }
             return transition(Caller.system(), workspaceId, WorkspaceState.FAILED, WorkspaceActor.SYSTEM, Optional.of(describe(e)));
         }
         return transition(Caller.system(), workspaceId, WorkspaceState.READY, WorkspaceActor.SYSTEM, Optional.empty());
@@ -128,6 +134,7 @@ public final class WorkspaceService {
         Workspace workspace = authorised(caller, workspaceId, "workspace.resume");
         Permit permit = permits.find(workspace.permitId()).orElseThrow();
         WorkspaceTransitions.check(workspace.state(), WorkspaceState.READY, actorOf(caller));
+        admit(caller, permit, "workspace.resume", "workspace", workspace.id());
         environment.start(workspace, permit);
         return transition(caller, workspace.id(), WorkspaceState.READY, actorOf(caller), Optional.empty());
     }
@@ -333,6 +340,20 @@ public final class WorkspaceService {
                 : policy.decideManageWorkspace(caller, permit);
         guard(caller, decision, action, "workspace", workspaceId, Optional.of(permit.id()));
         return workspace;
+    }
+
+    /** Admission (compute free, budget left); a refusal is audited as a failed attempt and changes nothing. */
+    private void admit(Caller caller, Permit permit, String action, String type, String id) {
+        try {
+            environment.admit(permit);
+        } catch (SpeException e) {
+            DomainEvent.Builder event = DomainEvent.builder(caller, action).object(type, id).permit(permit.id());
+            if (type.equals("workspace")) {
+                event.workspace(id);
+            }
+            events.record(event.failed(e.getMessage()).build());
+            throw e;
+        }
     }
 
     private static WorkspaceActor actorOf(Caller caller) {

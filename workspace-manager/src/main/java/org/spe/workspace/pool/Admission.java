@@ -30,7 +30,23 @@ public final class Admission {
      * @throws IllegalArgumentException if the hours are negative
      */
     public static AdmissionDecision check(PoolStatus pool, ComputeQuota requested, double cpuHoursUsed, double cpuHoursBudget) {
+        return check(pool, requested, cpuHoursUsed, cpuHoursBudget, 0, 0);
+    }
+
+    /**
+     * Like {@link #check(PoolStatus, ComputeQuota, double, double)}, with cores and memory that the
+     * pool shows as used but that the request would take over (a waiting spare driver's executors)
+     * counted as free.
+     *
+     * @param reservedCores cores held for this request (not negative)
+     * @param reservedMemoryMb memory (MiB) held for this request (not negative)
+     */
+    public static AdmissionDecision check(PoolStatus pool, ComputeQuota requested, double cpuHoursUsed, double cpuHoursBudget,
+            int reservedCores, long reservedMemoryMb) {
         requireNonNull(pool, "pool is null");
+        if (reservedCores < 0 || reservedMemoryMb < 0) {
+            throw new IllegalArgumentException("reserved cores and memory must not be negative");
+        }
         requireNonNull(requested, "requested is null");
         if (cpuHoursUsed < 0 || cpuHoursBudget < 0 || Double.isNaN(cpuHoursUsed) || Double.isNaN(cpuHoursBudget)) {
             throw new IllegalArgumentException("CPU-hours must not be negative");
@@ -45,14 +61,16 @@ public final class Admission {
             refusals.add(new Refusal(Limit.CPU_HOURS, cpuHoursUsed, cpuHoursBudget, String.format(Locale.ROOT,
                     "CPU-hour budget spent: %.2f of %.2f CPU-hours used", cpuHoursUsed, cpuHoursBudget)));
         }
-        if (requested.cores() > pool.freeCores()) {
-            refusals.add(new Refusal(Limit.CORES, requested.cores(), pool.freeCores(), String.format(Locale.ROOT,
-                    "%d cores requested but %d free (%d short)", requested.cores(), pool.freeCores(), requested.cores() - pool.freeCores())));
+        int freeCores = pool.freeCores() + reservedCores;
+        if (requested.cores() > freeCores) {
+            refusals.add(new Refusal(Limit.CORES, requested.cores(), freeCores, String.format(Locale.ROOT,
+                    "%d cores requested but %d free (%d short)", requested.cores(), freeCores, requested.cores() - freeCores)));
         }
         long memoryMb = requested.memoryGb() * 1024L;
-        if (memoryMb > pool.freeMemoryMb()) {
-            refusals.add(new Refusal(Limit.MEMORY, memoryMb, pool.freeMemoryMb(), String.format(Locale.ROOT,
-                    "%d MiB memory requested but %d MiB free (%d MiB short)", memoryMb, pool.freeMemoryMb(), memoryMb - pool.freeMemoryMb())));
+        long freeMemoryMb = pool.freeMemoryMb() + reservedMemoryMb;
+        if (memoryMb > freeMemoryMb) {
+            refusals.add(new Refusal(Limit.MEMORY, memoryMb, freeMemoryMb, String.format(Locale.ROOT,
+                    "%d MiB memory requested but %d MiB free (%d MiB short)", memoryMb, freeMemoryMb, memoryMb - freeMemoryMb)));
         }
         return new AdmissionDecision(refusals);
     }

@@ -6,22 +6,22 @@ import java.util.Optional;
 import java.util.UUID;
 import org.spe.output.sdc.PseudonymDictionary;
 import org.spe.workspace.sql.SqlLimits;
-import org.spe.workspace.sql.WorkspaceSql;
+import org.spe.workspace.sql.SessionWorkspaceSql;
 
 /**
- * {@link WorkspaceTables} over the workspace's {@link WorkspaceSql}: the query is checked like any
+ * {@link WorkspaceTables} over the workspace's {@link SessionWorkspaceSql} (in this JVM): the query is checked like any
  * statement from the workspace (read-only, its own views only), then {@link SparkTableFunction}
  * makes the table from its rows under the same job group and time limit. Thread-safe.
  */
 public final class SparkWorkspaceTables implements WorkspaceTables {
-    private final WorkspaceSql sql;
+    private final SessionWorkspaceSql sql;
     private final SqlLimits limits;
 
     /**
      * @param sql the workspace's SQL
      * @param limits its time limit applies to the whole table (row caps do not: the table reads every row)
      */
-    public SparkWorkspaceTables(WorkspaceSql sql, SqlLimits limits) {
+    public SparkWorkspaceTables(SessionWorkspaceSql sql, SqlLimits limits) {
         this.sql = requireNonNull(sql, "sql is null");
         this.limits = requireNonNull(limits, "limits is null");
     }

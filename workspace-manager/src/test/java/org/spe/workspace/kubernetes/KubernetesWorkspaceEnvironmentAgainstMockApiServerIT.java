@@ -101,8 +101,16 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(egress.get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(443);
         assertThat(egress).as("no rule allows DNS or any address outside").noneMatch(rule -> rule.getTo() == null || rule.getTo().isEmpty()
                 || rule.getPorts().stream().anyMatch(p -> p.getPort() != null && p.getPort().getIntVal() != null && p.getPort().getIntVal() == 53));
-        assertThat(policy.getSpec().getIngress()).hasSize(2);
+        assertThat(policy.getSpec().getIngress()).hasSize(3);
+        assertThat(policy.getSpec().getIngress().get(0).getFrom().get(0).getNamespaceSelector()).isNull();
+        assertThat(policy.getSpec().getIngress().get(1).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "spe-server"));
         assertThat(policy.getSpec().getIngress().get(1).getPorts().get(0).getPort().getIntVal()).isEqualTo(8888);
+        assertThat(policy.getSpec().getIngress().get(2).getFrom().get(0).getPodSelector().getMatchLabels())
+                .containsExactly(Map.entry("app.kubernetes.io/name", "guacd"));
+        assertThat(policy.getSpec().getIngress().get(2).getFrom().get(0).getNamespaceSelector().getMatchLabels())
+                .containsExactly(Map.entry("kubernetes.io/metadata.name", "spe"));
+        assertThat(policy.getSpec().getIngress().get(2).getPorts().get(0).getPort().getIntVal()).isEqualTo(5900);
 
         Role role = client.rbac().roles().inNamespace(ns).withName("spark-executors").get();
         assertThat(role.getRules()).extracting(r -> String.join(",", r.getResources()))

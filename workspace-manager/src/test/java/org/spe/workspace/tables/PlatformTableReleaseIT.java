@@ -49,6 +49,7 @@ import org.spe.workspace.sandbox.Sandbox;
 import org.spe.workspace.sandbox.SandboxFixture;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.TestExtracts;
+import org.spe.workspace.sql.SessionWorkspaceSql;
 import org.spe.workspace.sql.WorkspaceSql;
 
 /**
@@ -71,7 +72,7 @@ class PlatformTableReleaseIT {
     static Permit permit;
     static SandboxFixture fixture;
     static Sandbox sandbox;
-    static WorkspaceSql sql;
+    static SessionWorkspaceSql sql;
     static ControlSocketServer server;
     static TableControlHandler handler;
     static FileTableEvidenceStore store;
