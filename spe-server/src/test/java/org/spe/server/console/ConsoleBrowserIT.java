@@ -76,7 +76,7 @@ class ConsoleBrowserIT {
     @BeforeAll
     void start() throws IOException {
         // Sessions idle out after 12 hours here, so the timeout warning can be reached by moving the clock (the last test).
-        server = new TestServer(Map.of("compute.workers", "1", "compute.memoryMbPerWorker", "1024", "accounts.sessionIdleMinutes", "720",
+        server = new TestServer(Map.of("compute.workers", "1", "accounts.sessionIdleMinutes", "720",
                 "accounts.sessionAbsoluteHours", "12"));
         Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
         for (Dataset dataset : SyntheticLake.catalog()) {
@@ -94,7 +94,8 @@ class ConsoleBrowserIT {
                         new PermitDataset("dpc_episodes", List.of("person_id", "length_of_stay"), List.of())),
                 List.of(new Linkage("ndb_claims", "dpc_episodes")), LocalDate.parse("2026-01-01"), LocalDate.parse("2027-12-31"),
                 new ComputeQuota(1, 2, 0, 1, 10, 0), "default", 5));
-        // The embedded compute pool for oscar; bob's unprovisioned workspace is locked first so that start() does not provision it.
+        // The embedded compute pool (alice's workspace runs on it, oscar scales it); bob's unprovisioned workspace is locked
+        // first so that start() does not provision it.
         server.workspaces.workspaces.lockPermit(server.bobOnlyPermit.id(), "not used by the console test");
         server.workspaces.start();
         Files.createDirectories(SCREENSHOTS);
@@ -134,7 +135,7 @@ class ConsoleBrowserIT {
         assertKeyboardReachesEveryControl();
         loginWithKeyboard("alice");
         waitForHeading("利用許可と解析環境");
-        assertThat(text(By.id("permit-table"))).contains(server.alicePermit.id()).contains(studyPermit.id()).contains("仮名化情報");
+        assertThat(text(By.id("permit-table"))).contains(server.alicePermit.id()).contains(studyPermit.id()).contains("仮名化情報").contains("CPU 使用時間");
         assertThat(browser.getCurrentUrl()).endsWith("/console/permits");
         screenshot("researcher-permits-ja");
         assertNoConsoleErrors();
@@ -350,6 +351,8 @@ class ConsoleBrowserIT {
                 By.id("operations"), "ワーカー数は 2"));
         wait.until(driver -> cellOf("pool-table", "workers").equals("2"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-requests polyline")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("usage-table"), studyPermit.id()));
+        assertThat(text(By.id("usage-table"))).contains("¥");
         screenshot("operator-operations-ja");
         assertKeyboardReachesEveryControl();
         assertNoConsoleErrors();
@@ -367,6 +370,19 @@ class ConsoleBrowserIT {
         assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Permits")).click();
         waitForHeading("Permits");
+        // Record a new permit from the form: pseudonymised NDB claims for alice.
+        browser.findElement(By.id("permit-title")).sendKeys("Prescriptions by prefecture");
+        browser.findElement(By.id("permit-purpose")).sendKeys("Describe prescriptions by prefecture");
+        new Select(browser.findElement(By.id("permit-level"))).selectByValue("PSEUDONYMISED");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("permit-justification"))).sendKeys("Repeat claims of one person must be counted once");
+        browser.findElement(By.id("permit-researchers")).sendKeys("alice");
+        browser.findElement(By.id("permit-dataset-ndb_claims")).sendKeys(Keys.SPACE);
+        wait.until(ExpectedConditions.attributeContains(By.id("permit-columns-ndb_claims"), "value", "sex"));
+        browser.findElement(By.id("permit-from")).sendKeys("01012026");
+        browser.findElement(By.id("permit-until")).sendKeys("12312027");
+        browser.findElement(By.id("permit-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("permits"), "recorded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("permit-table"), "Prescriptions by prefecture"));
         browser.findElement(By.id("permit-" + server.bobOnlyPermit.id() + "-suspended")).click();
         wait.until(driver -> server.platform.permits.find(server.bobOnlyPermit.id()).orElseThrow().state().name().equals("SUSPENDED"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("permit-" + server.bobOnlyPermit.id() + "-active")));
