@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api.js';
 import { useI18n } from '../i18n.js';
-import { DataTable, ErrorMessage, Field, Loading, Notice, Page, StateBadge, navigate, useAction, useLoad } from '../components.jsx';
+import { DataTable, ErrorMessage, Field, Link, Loading, Notice, Page, StateBadge, navigate, useAction, useLoad } from '../components.jsx';
 import { Output } from './outputs.jsx';
 
 /**
@@ -26,6 +26,7 @@ export function WorkspacePage({ id }) {
           {t('permits.id')}: {workspace.permitId} · {t('workspaces.state')}: <StateBadge state={workspace.state} />
         </p>
         <p class="hint" id="no-copy-out">{t('workspace.noCopyOut')}</p>
+        {workspace.state === 'READY' && <p><Link href={`/console/workspaces/${encodeURIComponent(workspace.id)}/desktop`} id="open-desktop">{t('desktop.open')}</Link></p>}
         {blocked && <Notice text={t('workspace.copyBlocked')} />}
         <Notebook workspaceId={workspace.id} />
         <SqlEditor workspaceId={workspace.id} />

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.spe.audit.AuditLog;
 import org.spe.audit.AuditLogSettings;
@@ -142,6 +143,23 @@ public final class Platform implements AutoCloseable {
             return LocalKeystoreSecretStore.open(directory.resolve("keystore"), passphrase);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot open the secret store under " + directory, e);
+        }
+    }
+
+    /**
+     * The secret store's state for the health endpoint: {@code backend} ({@code local} or
+     * {@code vault}), {@code state} ({@code OK} or {@code UNAVAILABLE}) and, when unavailable, a
+     * {@code detail} saying why (sealed, unreachable). Asks Vault each time (two small requests).
+     */
+    public Map<String, String> secretsHealth() {
+        if (!(secrets instanceof VaultSecretStore)) {
+            return Map.of("backend", "local", "state", "OK");
+        }
+        try {
+            ((VaultSecretStore) secrets).checkHealth();
+            return Map.of("backend", "vault", "state", "OK");
+        } catch (org.spe.core.SpeException e) {
+            return Map.of("backend", "vault", "state", "UNAVAILABLE", "detail", e.getMessage());
         }
     }
 

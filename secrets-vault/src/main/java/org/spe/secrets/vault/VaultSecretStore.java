@@ -171,6 +171,9 @@ public final class VaultSecretStore implements SecretStore, AutoCloseable {
     }
 
     private Map<String, String> readOrCreate(String name, String type, Supplier<byte[]> generator) {
+        if (VaultSettings.hasDotSegment(name)) {
+            throw new IllegalArgumentException("secret name must not have . or .. segments: " + name);
+        }
         String path = settings.kvMount() + "/" + settings.pathPrefix() + "/" + name;
         LogicalResponse read = call("read secret " + name, vault -> vault.logical().read(path));
         int status = read.getRestResponse().getStatus();

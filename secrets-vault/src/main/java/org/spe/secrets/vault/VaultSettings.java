@@ -67,10 +67,10 @@ public record VaultSettings(
         if (!"https".equals(scheme) && !"http".equals(scheme) || address.getHost() == null) {
             throw new IllegalArgumentException("secrets.vault.address must be an http(s)://host:port URL: " + address);
         }
-        if (!kvMount.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")) {
+        if (!kvMount.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*") || hasDotSegment(kvMount)) {
             throw new IllegalArgumentException("secrets.vault.kvMount must be a mount path such as secret: " + kvMount);
         }
-        if (!pathPrefix.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*")) {
+        if (!pathPrefix.matches("[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)*") || hasDotSegment(pathPrefix)) {
             throw new IllegalArgumentException("secrets.vault.pathPrefix must be a path such as spe: " + pathPrefix);
         }
         if (timeout.compareTo(Duration.ofSeconds(1)) < 0 || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
@@ -124,6 +124,16 @@ public record VaultSettings(
     public VaultSettings withTimeout(Duration newTimeout) {
         return new VaultSettings(address, namespace, kvMount, pathPrefix, authentication, tokenFile, authMount, roleId, secretIdFile, kubernetesRole,
                 serviceAccountTokenFile, newTimeout);
+    }
+
+    /** Whether a path has a {@code .} or {@code ..} segment, which would address something else than it names. */
+    static boolean hasDotSegment(String path) {
+        for (String segment : path.split("/", -1)) {
+            if (segment.equals(".") || segment.equals("..")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The address without a trailing slash, as the driver wants it. */

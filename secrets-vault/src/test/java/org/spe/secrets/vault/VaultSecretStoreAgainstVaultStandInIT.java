@@ -120,6 +120,8 @@ class VaultSecretStoreAgainstVaultStandInIT {
             assertThatThrownBy(() -> store.secret("release/packages", 32)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("is a ed25519, not a secret");
             assertThatThrownBy(() -> store.secret("name with spaces", 32)).isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> store.secret("permit-keys/../accounts/totp-encryption", 32)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(". or .. segments");
         }
     }
 

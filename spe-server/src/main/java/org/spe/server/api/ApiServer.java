@@ -231,7 +231,8 @@ public final class ApiServer implements AutoCloseable {
 
     private void declareCoreRoutes() {
         add(GET, "/api/health", "Liveness and readiness of the platform", "platform", false, null,
-                ctx -> ctx.json(Map.of("status", "UP", "database", platform.database.jdbcUrl().replaceAll("//[^/]*@", "//"))));
+                ctx -> ctx.json(Map.of("status", "UP", "database", platform.database.jdbcUrl().replaceAll("//[^/]*@", "//"),
+                        "secrets", platform.secretsHealth())));
         add(GET, "/metrics", "Prometheus metrics", "platform", false, null,
                 ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(platform.metrics.scrape()));
         add(GET, "/api/v1/openapi.json", "This API's OpenAPI 3.1 document", "platform", false, null,

@@ -34,6 +34,8 @@ class ApiIT {
         TestServer.Answer health = server.call(Optional.empty(), "GET", "/api/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().get("status").asText()).isEqualTo("UP");
+        assertThat(health.json().get("secrets").get("backend").asText()).isEqualTo("local");
+        assertThat(health.json().get("secrets").get("state").asText()).isEqualTo("OK");
     }
 
     @Test

@@ -126,10 +126,13 @@ class ExtractWithSealedVaultAgainstVaultStandInIT {
     @Test
     void aSealedVaultStopsTheExtractWithNothingWrittenAndNoFallbackThenUnsealingLetsItBuild() {
         Permit permit = permit("Sealed then unsealed");
+        assertThat(platform.secretsHealth()).containsEntry("backend", "vault").containsEntry("state", "OK");
         vault.seal();
         try {
             assertThatThrownBy(() -> workspaces.ensureExtract(permit)).isInstanceOf(RetriableException.class)
                     .hasMessageContaining("is sealed").hasMessageContaining("does not fall back");
+            assertThat(platform.secretsHealth()).containsEntry("state", "UNAVAILABLE")
+                    .hasEntrySatisfying("detail", detail -> assertThat(detail).contains("is sealed"));
         } finally {
             vault.unseal();
         }

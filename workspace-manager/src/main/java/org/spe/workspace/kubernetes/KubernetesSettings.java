@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  * @param extractNfsPath the export path on it that holds the platform's {@code extracts/} folder
  * @param notebookCores cores of the notebook pod, which also runs the workspace's Spark driver
  * @param notebookMemoryMb memory (MiB) of the notebook pod
- * @param startTimeout how long pods and nodes may take to come up before an operation gives up
+ * @param startTimeout how long a workspace's notebook pod, or a node pool's nodes, may take to be ready before an operation gives up
  */
 public record KubernetesSettings(
         String namespacePrefix,

@@ -37,7 +37,8 @@ import org.spe.workspace.lifecycle.WorkspaceEnvironment;
  * Workspaces on a Kubernetes cluster: a namespace per workspace holding its ResourceQuota,
  * LimitRange, deny-by-default NetworkPolicy, service account and role for its Spark driver, home
  * volume, read-only extract volume, Spark settings and Jupyter token ({@link WorkspaceObjects});
- * starting runs the notebook pod, whose Spark driver asks for executor pods in the same namespace.
+ * starting runs the notebook pod, whose Spark driver asks for executor pods in the same namespace, and waits until it
+ * is ready.
  *
  * <p>Stopping (suspend, lock) first sets the namespace's pod quota to zero, so nothing can start a
  * pod again, then deletes every pod in the namespace with a grace period of zero: kernels and
@@ -134,7 +135,52 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
             client.resource(objects.notebookPod()).create();
             return null;
         });
+        awaitReady(workspace, objects.namespace());
         log.info("Workspace {} started in namespace {}", workspace.id(), objects.namespace());
+    }
+
+    /**
+     * Waits until the notebook pod is ready (its Jupyter server answers), as the embedded environment waits for its
+     * sandboxed server, so READY means usable. A pod that fails, or is not ready within the start timeout (no node
+     * has room, the image cannot be pulled), is an error that says what Kubernetes last reported.
+     */
+    private void awaitReady(Workspace workspace, String namespace) {
+        long deadline = System.nanoTime() + settings.startTimeout().toNanos();
+        String last = "the pod was not scheduled yet";
+        while (true) {
+            Pod pod = call("start", workspace, () -> client.pods().inNamespace(namespace).withName(KubernetesSparkConfig.DRIVER_POD).get());
+            if (pod != null && pod.getStatus() != null) {
+                if ("Failed".equals(pod.getStatus().getPhase())) {
+                    throw new RetriableException("The notebook pod of workspace " + workspace.id() + " failed: " + describe(pod));
+                }
+                if (pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+                    return;
+                }
+                last = describe(pod);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new RetriableException(String.format("The notebook pod of workspace %s is not ready after %d s: %s", workspace.id(),
+                        settings.startTimeout().toSeconds(), last));
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RetriableException("Interrupted while workspace " + workspace.id() + " was starting");
+            }
+        }
+    }
+
+    /** The pod's phase and its conditions that are not true, with their reasons (for example Unschedulable). */
+    private static String describe(Pod pod) {
+        StringBuilder text = new StringBuilder("phase ").append(pod.getStatus().getPhase() == null ? "unknown" : pod.getStatus().getPhase());
+        if (pod.getStatus().getConditions() != null) {
+            pod.getStatus().getConditions().stream().filter(c -> !"True".equals(c.getStatus()))
+                    .forEach(c -> text.append("; ").append(c.getType()).append(": ").append(c.getReason() == null ? "" : c.getReason())
+                            .append(c.getMessage() == null ? "" : " " + c.getMessage()));
+        }
+        return text.toString();
     }
 
     @Override

@@ -96,6 +96,25 @@ public final class SparkTableFunction {
      * @throws SpeException as {@link #make(SparkSession, TableRequest)}
      */
     public static TableResult make(SparkSession spark, TableRequest request, Optional<PseudonymDictionary> dictionary) {
+        return make(spark, request, dictionary, Path.FOLD);
+    }
+
+    /**
+     * Which way the evidence is computed. FOLD is the default: on the 2-core development machine it
+     * was faster than AGGREGATED in the same benchmark run (docs/benchmarks.md).
+     */
+    enum Path {
+        /** Per-person rows folded into per-cell partials partition by partition; every statistic and profile. */
+        FOLD,
+        /**
+         * Spark's own aggregations ({@link SparkEvidence}), keeping the two largest contributions;
+         * where it does not apply (medians, dominance over more than two persons) the fold runs.
+         */
+        AGGREGATED
+    }
+
+    /** {@link #make(SparkSession, TableRequest, Optional)} along a chosen path (the benchmark compares them). */
+    static TableResult make(SparkSession spark, TableRequest request, Optional<PseudonymDictionary> dictionary, Path path) {
         requireNonNull(spark, "spark is null");
         requireNonNull(request, "request is null");
         requireNonNull(dictionary, "dictionary is null");
@@ -148,6 +167,9 @@ public final class SparkTableFunction {
         // the dictionary pass reads the per-person rows a second time: keep them rather than recompute
         Dataset<Row> perPerson = dictionary.isPresent() ? grouped.persist(StorageLevel.MEMORY_AND_DISK()) : grouped;
         try {
+            if (path == Path.AGGREGATED && !keepValues && profile.dominanceN() <= 2) {
+                return aggregated(request, profile, dictionary, perPerson, rowsOfCells, started);
+            }
             Dataset<Row> byPerson = request.margins()
                     ? perPerson.repartition(col(PERSON)).sortWithinPartitions(col(PERSON))
                     : perPerson;
@@ -167,7 +189,7 @@ public final class SparkTableFunction {
             Map<PartialKey, Long> facilities = trackFacilities
                     ? facilityCounts(rowsOfCells, rowCount, columnCount, request.margins())
                     : Map.of();
-            Built built = assemble(request, all, trackFacilities, facilities);
+            Built built = assemble(request, all.cells.keySet(), key -> evidence(request, all, key, trackFacilities, facilities));
             OutputCheck check = TableChecker.check(built.table, profile);
             Optional<Map<CellKey, RoaringBitmap>> populations = dictionary.map(d -> populations(
                     perPerson, rowCount, columnCount, request, built.table, d));
@@ -179,6 +201,37 @@ public final class SparkTableFunction {
                 perPerson.unpersist();
             }
         }
+    }
+
+    /**
+     * The usual path: evidence from Spark's own aggregations ({@link SparkEvidence}), keeping the two
+     * largest contributions per cell (all the shipped profiles' dominance rules look at).
+     */
+    private static TableResult aggregated(TableRequest request, SdcProfile profile, Optional<PseudonymDictionary> dictionary,
+            Dataset<Row> perPerson, Dataset<Row> rowsOfCells, long started) {
+        int rowCount = request.rows().size();
+        int columnCount = request.columns().size();
+        boolean trackFacilities = request.facility().isPresent();
+        SparkEvidence.Result found = SparkEvidence.compute(perPerson, rowsOfCells, rowCount, columnCount, request.margins(),
+                request.value().isPresent(), trackFacilities);
+        if (found.nullPersonRows() > 0) {
+            throw SpeException.invalid("person id column '%s' is null in %d rows", request.personId().orElseThrow(), found.nullPersonRows());
+        }
+        if (found.nonFinite() > 0) {
+            throw SpeException.invalid("value column '%s' holds %d NaN or infinite values; use null for a missing value",
+                    request.value().orElseThrow(), found.nonFinite());
+        }
+        Map<PartialKey, CellEvidence> cells = found.cells();
+        Built built = assemble(request, cells.keySet(), key -> {
+            CellEvidence evidence = cells.get(key);
+            return evidence == null ? CellEvidence.empty(trackFacilities) : evidence;
+        });
+        OutputCheck check = TableChecker.check(built.table, profile);
+        Optional<Map<CellKey, RoaringBitmap>> populations = dictionary.map(d -> populations(
+                perPerson, rowCount, columnCount, request, built.table, d));
+        LOG.info("table {} made: {} cells, {} rows, {} ms", request.name(), built.table.cells().size(), built.rows,
+                (System.nanoTime() - started) / 1_000_000);
+        return new TableResult(built.table, check, populations, built.rows);
     }
 
     private static Dataset<Row> resolve(SparkSession spark, TableRequest.Source source) {
@@ -299,12 +352,12 @@ public final class SparkTableFunction {
         return grouped.select(out.toArray(Column[]::new));
     }
 
-    private static Built assemble(TableRequest request, PartitionCells all, boolean trackFacilities,
-            Map<PartialKey, Long> facilities) {
+    private static Built assemble(TableRequest request, java.util.Set<PartialKey> found,
+            java.util.function.Function<PartialKey, CellEvidence> evidenceOf) {
         Comparator<List<String>> order = SparkTableFunction::compareLabels;
         TreeSet<List<String>> rowLabels = new TreeSet<>(order);
         TreeSet<List<String>> columnLabels = new TreeSet<>(order);
-        all.cells.keySet().stream().filter(k -> !k.rowMargin && !k.columnMargin).forEach(k -> {
+        found.stream().filter(k -> !k.rowMargin && !k.columnMargin).forEach(k -> {
             rowLabels.add(k.row);
             columnLabels.add(k.column);
         });
@@ -325,7 +378,7 @@ public final class SparkTableFunction {
         long rows = 0;
         for (List<String> row : rowLabels) {
             for (List<String> column : columnLabels) {
-                CellEvidence evidence = evidence(request, all, new PartialKey(row, column, false, false), trackFacilities, facilities);
+                CellEvidence evidence = evidenceOf.apply(new PartialKey(row, column, false, false));
                 rows += evidence.rows();
                 cells.add(new TableCell(CellKey.of(row, column), evidence));
             }
@@ -334,15 +387,15 @@ public final class SparkTableFunction {
             if (hasColumns) {
                 for (List<String> row : rowLabels) {
                     PartialKey key = new PartialKey(row, allColumn, false, true);
-                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities, facilities)));
+                    cells.add(new TableCell(key.toCellKey(), evidenceOf.apply(key)));
                 }
                 for (List<String> column : columnLabels) {
                     PartialKey key = new PartialKey(allRow, column, true, false);
-                    cells.add(new TableCell(key.toCellKey(), evidence(request, all, key, trackFacilities, facilities)));
+                    cells.add(new TableCell(key.toCellKey(), evidenceOf.apply(key)));
                 }
             }
             PartialKey grand = new PartialKey(allRow, allColumn, true, hasColumns);
-            cells.add(new TableCell(grand.toCellKey(), evidence(request, all, grand, trackFacilities, facilities)));
+            cells.add(new TableCell(grand.toCellKey(), evidenceOf.apply(grand)));
         }
         SdcTable table = new SdcTable(request.name(), request.aggregation(), request.rows(), request.columns(), cells);
         return new Built(table, rows);

@@ -24,7 +24,7 @@ final class KubernetesFixtures {
 
     static KubernetesSettings settings() {
         return new KubernetesSettings("spe-ws-", "spe", 8080, "https://10.100.0.1:443", "10.0.0.0/24", IMAGE, Optional.of("gp3-encrypted"),
-                "fs-0123.efs.ap-northeast-1.amazonaws.com", "/spe/extracts", 1, 2048, Duration.ofSeconds(10));
+                "fs-0123.efs.ap-northeast-1.amazonaws.com", "/spe/extracts", 1, 2048, Duration.ofSeconds(5));
     }
 
     static Permit permit(String id, int version, ComputeQuota quota) {

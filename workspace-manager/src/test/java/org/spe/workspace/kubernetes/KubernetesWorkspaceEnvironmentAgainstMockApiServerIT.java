@@ -31,6 +31,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.spe.core.RetriableException;
@@ -47,8 +49,20 @@ import org.spe.workspace.lifecycle.Workspace;
 class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
     static KubernetesClient client;
 
+    private static KubeletStandIn kubelet;
+
     private final List<Permit> extractsEnsured = new ArrayList<>();
     private KubernetesWorkspaceEnvironment environment;
+
+    @BeforeAll
+    static void nodes() {
+        kubelet = new KubeletStandIn(client);
+    }
+
+    @AfterAll
+    static void stopNodes() {
+        kubelet.close();
+    }
 
     @BeforeEach
     void environment() {
@@ -323,6 +337,23 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         environment.start(workspace, permit);
         assertThat(client.pods().inNamespace("spe-ws-w-0107").list().getItems()).hasSize(1);
         environment.stop(workspace);
+        environment.stop(workspace);
+        assertThat(environment.running(workspace)).isFalse();
+    }
+
+    @Test
+    void aNotebookPodThatNoNodeTakesIsAnErrorSayingWhy() {
+        Permit permit = KubernetesFixtures.cpuPermit("P-0109");
+        Workspace workspace = KubernetesFixtures.workspace("W-0109", permit);
+        environment.prepare(workspace, permit);
+        kubelet.pause(true);
+        try {
+            assertThatThrownBy(() -> environment.start(workspace, permit)).isInstanceOf(RetriableException.class)
+                    .hasMessageContaining("The notebook pod of workspace W-0109 is not ready after 5 s")
+                    .hasMessageContaining("PodScheduled: Unschedulable 0/3 nodes are available");
+        } finally {
+            kubelet.pause(false);
+        }
         environment.stop(workspace);
         assertThat(environment.running(workspace)).isFalse();
     }

@@ -38,9 +38,11 @@ class KubernetesWorkspaceLifecycleAgainstMockApiServerIT {
 
     private TestPlatform platform;
     private WorkspaceService workspaces;
+    private KubeletStandIn kubelet;
 
     @BeforeAll
     void start() {
+        kubelet = new KubeletStandIn(client);
         platform = new TestPlatform();
         platform.database.migrate("workspace");
         workspaces = service(client);
@@ -48,6 +50,7 @@ class KubernetesWorkspaceLifecycleAgainstMockApiServerIT {
 
     @AfterAll
     void stop() {
+        kubelet.close();
         platform.close();
     }
 

@@ -82,6 +82,19 @@ class SparkTableFunctionIT {
                 assertThat(rules(actualResults.get(i))).isEqualTo(rules(expectedResults.get(i)));
             }
             assertThat(result.check().status()).isEqualTo(offline.check().status());
+            if (aggregation != Aggregation.MEDIAN) {
+                // the aggregated path (Spark's own aggregations) gives the same evidence, with the two largest contributions
+                TableResult aggregated = SparkTableFunction.make(spark, request, Optional.empty(), SparkTableFunction.Path.AGGREGATED);
+                List<TableCell> cells = aggregated.table().cells();
+                assertThat(cells).extracting(TableCell::key).containsExactlyElementsOf(expected.stream().map(TableCell::key).toList());
+                for (int i = 0; i < expected.size(); i++) {
+                    assertSameEvidence(cells.get(i).evidence(), expected.get(i).evidence(), aggregation,
+                            Math.min(2, expected.get(i).evidence().topContributions().size()));
+                }
+                for (int i = 0; i < expectedResults.size(); i++) {
+                    assertThat(rules(aggregated.check().cells().get(i))).isEqualTo(rules(expectedResults.get(i)));
+                }
+            }
             Map<CellKey, RoaringBitmap> populations = result.populations().orElseThrow();
             offline.built().populations().forEach((key, persons) ->
                     assertThat(populations.get(key).getLongCardinality()).as("persons of %s", key)
@@ -125,8 +138,12 @@ class SparkTableFunctionIT {
                 List.of("sex"), List.of("prefecture"), Optional.of("cost_yen"), Aggregation.SUM,
                 Optional.of("person_id"), Optional.of("facility"), true, "default");
 
-        Map<CellKey, TableCell> cells = SparkTableFunction.make(spark, request).table().cellsByKey();
+        for (SparkTableFunction.Path path : SparkTableFunction.Path.values()) {
+            assertMarginsCountEachPersonOnce(SparkTableFunction.make(spark, request, Optional.empty(), path).table().cellsByKey());
+        }
+    }
 
+    private static void assertMarginsCountEachPersonOnce(Map<CellKey, TableCell> cells) {
         CellEvidence interior = cells.get(CellKey.of(List.of("F"), List.of("02"))).evidence();
         assertThat(interior.persons()).isEqualTo(6);
         assertThat(interior.rows()).isEqualTo(7);
@@ -236,6 +253,11 @@ class SparkTableFunctionIT {
     }
 
     private static void assertSameEvidence(CellEvidence actual, CellEvidence expected, Aggregation aggregation) {
+        assertSameEvidence(actual, expected, aggregation, expected.topContributions().size());
+    }
+
+    /** The same, comparing the {@code kept} largest contributions (the aggregated path keeps two). */
+    private static void assertSameEvidence(CellEvidence actual, CellEvidence expected, Aggregation aggregation, int kept) {
         assertThat(actual.rows()).isEqualTo(expected.rows());
         assertThat(actual.persons()).isEqualTo(expected.persons());
         assertThat(actual.valueCount()).isEqualTo(expected.valueCount());
@@ -248,8 +270,8 @@ class SparkTableFunctionIT {
         assertThat(actual.minimum()).isEqualTo(expected.minimum());
         assertThat(actual.maximum()).isEqualTo(expected.maximum());
         assertThat(actual.median()).isEqualTo(expected.median());
-        assertThat(actual.topContributions()).hasSameSizeAs(expected.topContributions());
-        for (int i = 0; i < expected.topContributions().size(); i++) {
+        assertThat(actual.topContributions()).hasSize(kept);
+        for (int i = 0; i < kept; i++) {
             assertThat(actual.topContributions().get(i)).isCloseTo(expected.topContributions().get(i), within(1e-6));
         }
         assertThat(actual.statistic(aggregation).isPresent()).isEqualTo(expected.statistic(aggregation).isPresent());

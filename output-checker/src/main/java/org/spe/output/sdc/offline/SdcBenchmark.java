@@ -14,11 +14,9 @@ import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 import org.spe.core.bench.BenchReport;
 
 /**
@@ -54,18 +52,15 @@ public final class SdcBenchmark {
         if (rows < 1) {
             throw new IllegalArgumentException("rows must be positive: " + rows);
         }
-        Path directory = null;
         try {
-            directory = Files.createTempDirectory("spe-sdc-bench");
-            Path csv = directory.resolve("microdata.csv");
-            long persons = generate(csv, rows, 20261123L);
-            out.printf("generated %d rows of %d persons in %s%n", rows, persons, csv);
-            Path spec = directory.resolve("spec.json");
+            Path csv = cachedCsv(out, rows, 20261123L);
+            long persons = personsOf(csv);
+            Path spec = csv.resolveSibling(csv.getFileName() + ".spec.json");
             Files.writeString(spec, """
-                    {"csv": "microdata.csv", "rows": ["sex", "age_band"], "columns": ["prefecture"],
+                    {"csv": "%s", "rows": ["sex", "age_band"], "columns": ["prefecture"],
                      "value": "cost_yen", "aggregation": "mean", "personId": "person_id",
                      "facility": "facility", "margins": true, "profile": "default", "suppress": true}
-                    """);
+                    """.formatted(csv.getFileName()));
 
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             long readCpuStart = threads.getCurrentThreadCpuTime();
@@ -102,11 +97,34 @@ public final class SdcBenchmark {
             return figures;
         } catch (IOException e) {
             throw new UncheckedIOException("benchmark I/O failed", e);
-        } finally {
-            if (directory != null) {
-                delete(directory);
-            }
         }
+    }
+
+    /**
+     * The generated CSV of {@code rows} rows, kept under {@code spe.bench.cache} (default
+     * {@code spe-data/bench-cache}) so later runs skip generating it; written under a temporary
+     * name and renamed, with the person count in a {@code .persons} file beside it.
+     */
+    static Path cachedCsv(PrintStream out, long rows, long seed) throws IOException {
+        Path cache = Path.of(System.getProperty("spe.bench.cache", "spe-data/bench-cache")).toAbsolutePath();
+        Files.createDirectories(cache);
+        Path csv = cache.resolve("sdc-microdata-" + rows + "-" + seed + ".csv");
+        Path persons = cache.resolve(csv.getFileName() + ".persons");
+        if (!Files.isRegularFile(csv) || !Files.isRegularFile(persons)) {
+            Path partial = cache.resolve(csv.getFileName() + ".partial");
+            long started = System.nanoTime();
+            long count = generate(partial, rows, seed);
+            Files.writeString(persons, Long.toString(count));
+            Files.move(partial, csv, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            out.printf("generated %d rows of %d persons in %s (%.1f s)%n", rows, count, csv, (System.nanoTime() - started) / 1e9);
+        } else {
+            out.printf("reusing %s%n", csv);
+        }
+        return csv;
+    }
+
+    private static long personsOf(Path csv) throws IOException {
+        return Long.parseLong(Files.readString(csv.resolveSibling(csv.getFileName() + ".persons")).trim());
     }
 
     /** Entry for a manual run: {@code SdcBenchmark [rows]}. */
@@ -148,13 +166,5 @@ public final class SdcBenchmark {
 
     private static double round(double value) {
         return Math.round(value * 1000) / 1000.0;
-    }
-
-    private static void delete(Path directory) {
-        try (Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + directory, e);
-        }
     }
 }
