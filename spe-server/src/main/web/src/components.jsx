@@ -133,5 +133,7 @@ export function format(value) {
 /** A state shown as text with its translated name. */
 export function StateBadge({ state }) {
   const { t } = useI18n();
-  return <span class={`badge state-${String(state).toLowerCase()}`}>{t(`state.${state}`)}</span>;
+  const key = `state.${state}`;
+  const text = t(key);
+  return <span class={`badge state-${String(state).toLowerCase()}`}>{text === key ? String(state) : text}</span>;
 }

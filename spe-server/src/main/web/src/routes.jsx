@@ -6,16 +6,19 @@ import { MyReleasesPage, ReleasePage, ReviewQueuePage } from './pages/releases.j
 import { AuditPage } from './pages/audit.jsx';
 import { OperationsPage } from './pages/operations.jsx';
 import { CatalogPage, OptOutsPage } from './pages/steward.jsx';
+import { DesktopPage, RecordingsPage } from './pages/desktop.jsx';
 
 const ROUTES = [
   { roles: ['RESEARCHER', 'DATA_STEWARD'], nav: 'nav.permits', path: '/permits', pattern: /^\/permits\/?$/,
     render: (_, session) => <PermitsPage session={session} /> },
   { roles: ['RESEARCHER'], pattern: /^\/workspaces\/([^/]+)\/?$/, render: ([id]) => <WorkspacePage id={id} /> },
+  { roles: ['RESEARCHER'], pattern: /^\/workspaces\/([^/]+)\/desktop\/?$/, render: ([id]) => <DesktopPage id={id} /> },
   { roles: ['RESEARCHER'], nav: 'nav.releases', path: '/releases', pattern: /^\/releases\/?$/, render: () => <MyReleasesPage /> },
   { roles: ['RESEARCHER'], pattern: /^\/releases\/([^/]+)\/?$/, render: ([id]) => <ReleasePage id={id} checker={false} /> },
   { roles: ['OUTPUT_CHECKER'], nav: 'nav.reviews', path: '/reviews', pattern: /^\/reviews\/?$/, render: () => <ReviewQueuePage /> },
   { roles: ['OUTPUT_CHECKER'], pattern: /^\/reviews\/([^/]+)\/?$/, render: ([id]) => <ReleasePage id={id} checker /> },
   { roles: ['AUDITOR'], nav: 'nav.audit', path: '/audit', pattern: /^\/audit\/?$/, render: () => <AuditPage /> },
+  { roles: ['AUDITOR'], nav: 'nav.recordings', path: '/recordings', pattern: /^\/recordings\/?$/, render: () => <RecordingsPage /> },
   { roles: ['OPERATOR'], nav: 'nav.operations', path: '/operations', pattern: /^\/operations\/?$/, render: () => <OperationsPage /> },
   { roles: ['DATA_STEWARD'], nav: 'nav.catalog', path: '/catalog', pattern: /^\/catalog\/?$/, render: () => <CatalogPage /> },
   { roles: ['DATA_STEWARD'], nav: 'nav.optouts', path: '/optouts', pattern: /^\/optouts\/?$/, render: () => <OptOutsPage /> },

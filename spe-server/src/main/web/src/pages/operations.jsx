@@ -99,15 +99,37 @@ function Usage() {
     return openapi.paths && openapi.paths['/api/v1/usage'] ? api.get('/api/v1/usage') : null;
   }, []);
   if (usage === null && !error) return null;
-  const rows = Array.isArray(usage) ? usage : (usage && (usage.permits || usage.usage)) || [];
-  const keys = rows.length ? Object.keys(rows[0]).filter((k) => typeof rows[0][k] !== 'object') : [];
   return (
     <section class="panel" aria-labelledby="usage-title">
       <h2 id="usage-title">{t('operations.usage')}</h2>
       <ErrorMessage error={error} />
-      <DataTable id="usage-table" caption={t('operations.usage')} rows={rows} columns={keys.map((k) => ({ key: k, label: k }))} />
+      {usage && <DataTable id="usage-table" caption={t('operations.usage')} rows={usage} rowKey={(u) => u.permitId} columns={[
+        { key: 'permitId', label: t('permits.id') },
+        { key: 'cpu', label: t('usage.cpuHours'), render: (u) => t('usage.ofBudget', { used: hours(u.cpuSeconds), budget: u.cpuHoursBudget }) },
+        { key: 'gpu', label: t('usage.gpuHours'), render: (u) => t('usage.ofBudget', { used: hours(u.gpuSeconds), budget: u.gpuHoursBudget }) },
+        { key: 'storage', label: t('usage.storage'), render: (u) => megabytes(u.storageBytes) },
+        { key: 'extract', label: t('usage.extracts'), render: (u) => `${u.extractsBuilt} (${megabytes(u.extractBytes)})` },
+        { key: 'workspaces', label: t('workspaces.title'), render: (u) => u.workspaces.length },
+        { key: 'fee', label: t('usage.fee'), render: (u) => (
+          <details>
+            <summary>{yen(u.feeEstimate.totalYen)}</summary>
+            <ul class="fee-lines">{u.feeEstimate.lines.map((l, i) => <li key={i}>{`${l.item}: ${l.quantity} ${l.unit} × ${yen(l.unitYen)} = ${yen(l.yen)}`}</li>)}</ul>
+          </details>) },
+      ]} />}
     </section>
   );
+}
+
+export function hours(seconds) {
+  return (Number(seconds || 0) / 3600).toFixed(2);
+}
+
+function megabytes(bytes) {
+  return `${(Number(bytes || 0) / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+function yen(value) {
+  return `¥${Math.round(Number(value || 0)).toLocaleString('ja-JP')}`;
 }
 
 function parseMetrics(text) {
@@ -180,7 +202,7 @@ function Chart({ id, label, values }) {
   const max = Math.max(1e-9, ...values);
   const min = Math.min(0, ...values);
   const points = values.map((v, i) => {
-    const x = values.length > 1 ? (i / (SAMPLES - 1)) * width : 0;
+    const x = values.length > 1 ? (i / (values.length - 1)) * width : 0;
     const y = height - ((v - min) / (max - min || 1)) * (height - 4) - 2;
     return `${x.toFixed(1)},${y.toFixed(1)}`;
   }).join(' ');

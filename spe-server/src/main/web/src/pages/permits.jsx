@@ -3,6 +3,7 @@ import * as api from '../api.js';
 import { useI18n } from '../i18n.js';
 import { DataTable, ErrorMessage, Field, Link, Loading, Page, StateBadge, useAction, useLoad } from '../components.jsx';
 import { NewPermitForm } from './steward.jsx';
+import { hours } from './operations.jsx';
 
 /** Researchers: my permits and my workspaces (request, start, suspend). Stewards also change a permit's state. */
 export function PermitsPage({ session }) {
@@ -12,6 +13,11 @@ export function PermitsPage({ session }) {
   const [permits, permitsError, reloadPermits] = useLoad(() => api.get('/api/v1/permits'), []);
   const [workspaces, workspacesError, reloadWorkspaces] = useLoad(
     () => (researcher || session.roles.includes('OPERATOR') ? api.get('/api/v1/workspaces') : Promise.resolve([])), []);
+  // CPU hours used per permit, where the platform meters usage (the quota column shows them).
+  const [usage] = useLoad(() => api.get('/api/v1/openapi.json')
+    .then((openapi) => (openapi.paths && openapi.paths['/api/v1/usage'] ? api.get('/api/v1/usage') : []))
+    .catch(() => []), []);
+  const used = (permitId) => (usage || []).find((u) => u.permitId === permitId);
   const [run, busy, actionError] = useAction();
 
   const act = (path, body) => run(async () => {
@@ -33,6 +39,8 @@ export function PermitsPage({ session }) {
           { key: 'datasets', label: t('permits.datasets'), render: (p) => p.datasets.map((d) => d.datasetId).join(', ') },
           { key: 'quota', label: t('permits.quota'), render: (p) => t('permits.quotaValue', { cores: p.quota.cores, memory: p.quota.memoryGb,
             gpus: p.quota.gpus, cpuHours: p.quota.cpuHours }) },
+          { key: 'used', label: t('permits.used'), render: (p) => (used(p.id) ? t('usage.ofBudget', { used: hours(used(p.id).cpuSeconds),
+            budget: used(p.id).cpuHoursBudget }) : '—') },
           { key: 'state', label: t('permits.state'), render: (p) => <StateBadge state={p.state} /> },
           ...(steward ? [{ key: 'actions', label: t('common.actions'), render: (p) => <PermitStateActions permit={p} onChange={reloadPermits} /> }] : []),
         ]} />

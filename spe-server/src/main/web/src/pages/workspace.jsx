@@ -1,7 +1,7 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import * as api from '../api.js';
 import { useI18n } from '../i18n.js';
-import { DataTable, ErrorMessage, Field, Loading, Notice, Page, StateBadge, navigate, useAction, useLoad } from '../components.jsx';
+import { DataTable, ErrorMessage, Field, Link, Loading, Notice, Page, StateBadge, navigate, useAction, useLoad } from '../components.jsx';
 import { Output } from './outputs.jsx';
 
 /**
@@ -26,6 +26,7 @@ export function WorkspacePage({ id }) {
           {t('permits.id')}: {workspace.permitId} · {t('workspaces.state')}: <StateBadge state={workspace.state} />
         </p>
         <p class="hint" id="no-copy-out">{t('workspace.noCopyOut')}</p>
+        {workspace.state === 'READY' && <p><Link href={`/console/workspaces/${encodeURIComponent(workspace.id)}/desktop`} id="open-desktop">{t('desktop.open')}</Link></p>}
         {blocked && <Notice text={t('workspace.copyBlocked')} />}
         <Notebook workspaceId={workspace.id} />
         <SqlEditor workspaceId={workspace.id} />
@@ -49,6 +50,12 @@ function Notebook({ workspaceId }) {
 
   const update = (key, change) => setCells((all) => all.map((c) => (c.key === key ? { ...c, ...change } : c)));
 
+  // One WebSocket to the kernel (same origin, session cookie, CSRF token in the query): outputs
+  // arrive as the kernel produces them; executes on one socket run one after another.
+  const socket = useRef(null);
+  const pending = useRef(new Map());
+  useEffect(() => () => socket.current && socket.current.close(), []);
+
   const kernel = async () => {
     if (kernelId) return kernelId;
     const started = await api.post(`${base}/kernels`);
@@ -56,24 +63,69 @@ function Notebook({ workspaceId }) {
     return started.id;
   };
 
+  const channel = async () => {
+    if (socket.current && socket.current.readyState === WebSocket.OPEN) return socket.current;
+    const id = await kernel();
+    const scheme = window.location.protocol === 'https:' ? 'wss' : 'ws';
+    const url = `${scheme}://${window.location.host}${base}/kernels/${encodeURIComponent(id)}/channels${api.query({ csrf: api.csrfToken() })}`;
+    return new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onmessage = (event) => {
+        const message = JSON.parse(event.data);
+        if (message.type === 'ready') {
+          socket.current = ws;
+          resolve(ws);
+          return;
+        }
+        const cellKey = message.cellId ? Number(message.cellId) : null;
+        if (message.type === 'output' && cellKey !== null) {
+          setCells((all) => all.map((c) => (c.key === cellKey ? { ...c, outputs: [...c.outputs, message.output] } : c)));
+        } else if (message.type === 'execute_reply' && cellKey !== null) {
+          update(cellKey, { status: message.status, count: message.executionCount ?? null, detail: message.detail || null });
+          const done = pending.current.get(cellKey);
+          if (done) done();
+        } else if (message.type === 'error' && cellKey !== null) {
+          update(cellKey, { status: 'ERROR', detail: message.detail });
+          const done = pending.current.get(cellKey);
+          if (done) done();
+        } else if (message.type === 'closed') {
+          setNotice(message.detail);
+        }
+      };
+      ws.onerror = () => reject(new Error(t('notebook.socketFailed')));
+      ws.onclose = () => {
+        if (socket.current === ws) socket.current = null;
+        pending.current.forEach((done) => done());
+        pending.current.clear();
+      };
+    });
+  };
+
   const runCell = (cell) => run(async () => {
     setRunning(cell.key);
-    update(cell.key, { status: 'RUNNING', outputs: [] });
+    update(cell.key, { status: 'RUNNING', outputs: [], detail: null });
     try {
-      const id = await kernel();
-      const result = await api.post(`${base}/kernels/${encodeURIComponent(id)}/execute`, { code: cell.source });
-      update(cell.key, { outputs: result.outputs, status: result.status, count: result.executionCount ?? null });
+      const ws = await channel();
+      await new Promise((resolve) => {
+        pending.current.set(cell.key, resolve);
+        ws.send(JSON.stringify({ type: 'execute', code: cell.source, cellId: String(cell.key) }));
+      });
     } catch (e) {
       update(cell.key, { status: 'ERROR' });
       throw e;
     } finally {
+      pending.current.delete(cell.key);
       setRunning(null);
     }
   });
 
-  const interrupt = () => run(async () => {
-    if (kernelId) await api.post(`${base}/kernels/${encodeURIComponent(kernelId)}/interrupt`);
-  });
+  const interrupt = async () => {
+    try {
+      if (kernelId) await api.post(`${base}/kernels/${encodeURIComponent(kernelId)}/interrupt`);
+    } catch (e) {
+      setNotice(e.message);
+    }
+  };
 
   const addCell = () => {
     const key = nextKey.current++;
@@ -112,7 +164,7 @@ function Notebook({ workspaceId }) {
       <p class="hint">{t('notebook.hint')}</p>
       <div class="toolbar">
         <button type="button" id="cell-add" onClick={addCell}>{t('notebook.addCell')}</button>
-        <button type="button" id="kernel-interrupt" class="secondary" onClick={interrupt} disabled={!kernelId}>{t('notebook.interrupt')}</button>
+        <button type="button" id="kernel-interrupt" class="secondary" onClick={interrupt} disabled={running === null}>{t('notebook.interrupt')}</button>
         <Field id="notebook-path" label={t('notebook.path')} value={path} onInput={(e) => setPath(e.currentTarget.value)} />
         <button type="button" id="notebook-save" class="secondary" onClick={save} disabled={busy}>{t('notebook.save')}</button>
         <button type="button" id="notebook-open" class="secondary" onClick={open} disabled={busy}>{t('notebook.open')}</button>
@@ -128,6 +180,7 @@ function Notebook({ workspaceId }) {
             <div class="actions">
               <button type="button" id={`cell-${cell.key}-run`} onClick={() => runCell(cell)} disabled={running !== null}>{t('notebook.run')}</button>
               {cell.status && <span class="cell-status" id={`cell-${cell.key}-status`} role="status">{t(`notebook.status.${cell.status}`)}</span>}
+              {cell.detail && <span class="error">{cell.detail}</span>}
             </div>
             <div class="outputs" id={`cell-${cell.key}-outputs`} aria-live="polite">
               {cell.outputs.map((output, i) => <Output key={i} output={output} />)}

@@ -67,6 +67,14 @@ public final class AuditActions {
     public static final String HTTP_CSRF = "http.csrf";
     /** A notebook kernel started, restarted, shut down or interrupted (detail {@code operation}). */
     public static final String NOTEBOOK_KERNEL = "notebook.kernel";
+    /** A remote desktop session opened (details: sessionId, recordingId, via). */
+    public static final String DESKTOP_SESSION_START = "desktop.session.start";
+    /** A remote desktop session ended (details: sessionId, recordingId, reason). */
+    public static final String DESKTOP_SESSION_END = "desktop.session.end";
+    /** The desktop policy dropped an instruction: clipboard, file transfer, drive or print (details: direction, opcode). */
+    public static final String DESKTOP_INSTRUCTION_DROP = "desktop.instruction.drop";
+    /** An auditor replayed a desktop session recording. */
+    public static final String DESKTOP_RECORDING_READ = "desktop.recording.read";
     /** A running SQL query was cancelled (detail {@code queryId}). */
     public static final String SQL_CANCEL = "sql.cancel";
     /** A permit's usage and fee estimate was read. */
@@ -82,5 +90,6 @@ public final class AuditActions {
             RELEASE_DOWNLOAD, OPERATOR_ACTION, POOL_CHANGE, AUDIT_SEARCH, AUDIT_EXPORT, AUDIT_VERIFY, AUDIT_PURGE,
             AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
             PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
-            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, SQL_CANCEL, USAGE_READ);
+            WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, SQL_CANCEL, USAGE_READ, DESKTOP_SESSION_START, DESKTOP_SESSION_END, DESKTOP_INSTRUCTION_DROP,
+            DESKTOP_RECORDING_READ);
 }

@@ -99,6 +99,10 @@ public final class OcsfMapping {
             Map.entry(AuditActions.NOTEBOOK_KERNEL, new OcsfClass(6002, APPLICATION_LIFECYCLE, 3, "Start")),
             Map.entry(AuditActions.SQL_CANCEL, new OcsfClass(6005, DATASTORE, 99, "Other")),
             Map.entry(AuditActions.USAGE_READ, new OcsfClass(6003, API, 2, "Read")),
+            Map.entry(AuditActions.DESKTOP_SESSION_START, new OcsfClass(3002, AUTHENTICATION, 1, "Logon")),
+            Map.entry(AuditActions.DESKTOP_SESSION_END, new OcsfClass(3002, AUTHENTICATION, 2, "Logoff")),
+            Map.entry(AuditActions.DESKTOP_INSTRUCTION_DROP, new OcsfClass(6003, API, 99, "Other")),
+            Map.entry(AuditActions.DESKTOP_RECORDING_READ, new OcsfClass(6001, WEB_RESOURCES, 2, "Read")),
             Map.entry(AuditActions.AUDIT_ALERT, new OcsfClass(2004, DETECTION_FINDING, 1, "Create")));
 
     /** The OCSF class and activity of {@code action}. */

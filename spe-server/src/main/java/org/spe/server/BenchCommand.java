@@ -11,7 +11,7 @@ import java.util.TreeSet;
  */
 public final class BenchCommand {
     /** The benchmark names. */
-    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "kernels", "sdc", "workspaces"));
+    public static final Set<String> NAMES = new TreeSet<>(Set.of("audit", "datagen", "extract", "kernels", "sdc", "workspaces", "desktop"));
 
     private BenchCommand() {}
 
@@ -34,6 +34,7 @@ public final class BenchCommand {
             case "kernels" -> KernelsBenchmark.run(out, size > 0 ? (int) Math.min(size, 10_000) : KernelsBenchmark.DEFAULT_RUNS);
             case "sdc" -> org.spe.workspace.tables.WorkspaceSdcBenchmark.run(out, size > 0 ? size : 10_000_000L);
             case "workspaces" -> WorkspacesBenchmark.run(out, size > 0 ? (int) Math.min(size, 100) : WorkspacesBenchmark.DEFAULT_RUNS);
+            case "desktop" -> org.spe.workspace.desktop.DesktopBenchmark.run(out, size > 0 ? (int) Math.min(size, 1_000) : org.spe.workspace.desktop.DesktopBenchmark.DEFAULT_KEYS);
             default -> throw new IllegalStateException("unreachable: " + args.get(0));
         }
         return 0;

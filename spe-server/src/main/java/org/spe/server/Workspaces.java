@@ -73,6 +73,8 @@ public final class Workspaces implements AutoCloseable {
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
     public final DirectoryOutputFiles outputFiles;
+    /** Remote desktops of the workspaces and their sessions. */
+    public final Desktops desktops;
     /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
     public final TableEvidenceStore tableEvidence;
     private final ExecutorService provisioning = Executors.newFixedThreadPool(2, daemon("spe-provision"));
@@ -109,6 +111,7 @@ public final class Workspaces implements AutoCloseable {
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
                 data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
+        this.desktops = new Desktops(platform, this);
     }
 
     /**
@@ -407,6 +410,7 @@ public final class Workspaces implements AutoCloseable {
     public void close() {
         scheduler.shutdownNow();
         provisioning.shutdownNow();
+        desktops.close();
         environment.stopAll();
         compute.ifPresent(c -> c.applications().close());
         pool.ifPresent(ComputePool::close);

@@ -36,6 +36,15 @@ public interface AccessPolicy {
      */
     Decision decideUseKernel(Caller caller, Permit permit, LocalDate today, String workspaceId, String kernelId, boolean kernelInWorkspace);
 
+    /**
+     * Open the remote desktop of workspace {@code workspaceId}: {@link #decideUseWorkspace} for its
+     * permit (only researchers named on it, while it is usable); nobody else, operators included.
+     */
+    Decision decideOpenDesktop(Caller caller, Permit permit, LocalDate today, String workspaceId);
+
+    /** Replay a desktop session recording: auditors only (the recorded researcher included, no). */
+    Decision decideReplayDesktopRecording(Caller caller);
+
     /** See a workspace and its state: operators and auditors any, researchers those of permits naming them. */
     Decision decideViewWorkspace(Caller caller, Permit permit);
 
@@ -179,5 +188,21 @@ public interface AccessPolicy {
 
     default boolean canManageAccounts(Caller caller) {
         return decideManageAccounts(caller).allowed();
+    }
+
+    default void checkCanOpenDesktop(Caller caller, Permit permit, LocalDate today, String workspaceId) {
+        decideOpenDesktop(caller, permit, today, workspaceId).orThrow();
+    }
+
+    default boolean canOpenDesktop(Caller caller, Permit permit, LocalDate today, String workspaceId) {
+        return decideOpenDesktop(caller, permit, today, workspaceId).allowed();
+    }
+
+    default void checkCanReplayDesktopRecording(Caller caller) {
+        decideReplayDesktopRecording(caller).orThrow();
+    }
+
+    default boolean canReplayDesktopRecording(Caller caller) {
+        return decideReplayDesktopRecording(caller).allowed();
     }
 }

@@ -83,6 +83,16 @@ public final class RoleBasedAccessPolicy implements AccessPolicy {
     }
 
     @Override
+    public Decision decideOpenDesktop(Caller caller, Permit permit, LocalDate today, String workspaceId) {
+        return decideUseWorkspace(caller, permit, today);
+    }
+
+    @Override
+    public Decision decideReplayDesktopRecording(Caller caller) {
+        return anyRole(caller, "replay desktop session recordings", AUDITOR);
+    }
+
+    @Override
     public Decision decideViewWorkspace(Caller caller, Permit permit) {
         if (caller.has(OPERATOR) || caller.has(AUDITOR)) {
             return Decision.allow();

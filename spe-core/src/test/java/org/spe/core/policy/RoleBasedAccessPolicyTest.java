@@ -54,6 +54,22 @@ class RoleBasedAccessPolicyTest {
     }
 
     @Test
+    void aDesktopIsOpenedByNamedResearchersOnlyAndReplayedByAuditorsOnly() {
+        var today = java.time.LocalDate.of(2026, 6, 1);
+        assertThat(policy.canOpenDesktop(TestPlatform.caller("alice", Role.RESEARCHER), permit, today, "W-1")).isTrue();
+        assertThatThrownBy(() -> policy.checkCanOpenDesktop(TestPlatform.caller("bob", Role.RESEARCHER), permit, today, "W-1"))
+                .isInstanceOf(AccessDeniedException.class).hasMessageContaining("bob is not named on permit P-0001");
+        assertThat(policy.canOpenDesktop(TestPlatform.caller("carol", Role.OUTPUT_CHECKER), permit, today, "W-1")).isFalse();
+        assertThat(policy.canOpenDesktop(TestPlatform.caller("oscar", Role.OPERATOR), permit, today, "W-1")).isFalse();
+        assertThat(policy.decideOpenDesktop(TestPlatform.caller("alice", Role.RESEARCHER), permit.withState(PermitState.SUSPENDED), today, "W-1").reason())
+                .contains("is SUSPENDED");
+        assertThat(policy.canReplayDesktopRecording(TestPlatform.caller("erin", Role.AUDITOR))).isTrue();
+        for (Role role : List.of(Role.RESEARCHER, Role.OUTPUT_CHECKER, Role.OPERATOR, Role.DATA_STEWARD)) {
+            assertThat(policy.canReplayDesktopRecording(TestPlatform.caller("x", role))).as(role.name()).isFalse();
+        }
+    }
+
+    @Test
     void nobodyReviewsTheirOwnRelease() {
         var both = new org.spe.core.account.Caller("alice", java.util.Set.of(Role.RESEARCHER, Role.OUTPUT_CHECKER), "s", "127.0.0.1");
         assertThat(policy.decideReviewRelease(both, "alice").reason()).contains("cannot review it");

@@ -8,6 +8,6 @@ public final class RouteModules {
 
     public static List<RouteModule> all(org.spe.server.Workspaces workspaces) {
         return List.of(new AuditRoutes(), new WorkspaceRoutes(workspaces), new ReleaseRoutes(workspaces), new PoolRoutes(workspaces::pools),
-                new NotebookRoutes(workspaces), new UsageRoutes(workspaces));
+                new NotebookRoutes(workspaces), new UsageRoutes(workspaces), new DesktopRoutes(workspaces));
     }
 }

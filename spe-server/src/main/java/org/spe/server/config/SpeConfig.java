@@ -11,7 +11,7 @@ import org.spe.core.account.AccountSettings;
  * documented in {@code docs/configuration.md}.
  */
 public record SpeConfig(Server server, String dataDir, DatabaseSettings database, Accounts accounts, Secrets secrets, Audit audit, Compute compute, Demo demo,
-        WorkspacesSettings workspaces, Fees fees) {
+        WorkspacesSettings workspaces, Fees fees, Desktop desktop) {
     public SpeConfig {
         requireNonNull(fees, "fees is null");
         requireNonNull(server, "server is null");
@@ -23,6 +23,7 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
         requireNonNull(compute, "compute is null");
         requireNonNull(demo, "demo is null");
         requireNonNull(workspaces, "workspaces is null");
+        requireNonNull(desktop, "desktop is null");
         if (dataDir.isBlank()) {
             throw new IllegalArgumentException("dataDir must not be empty");
         }
@@ -294,6 +295,66 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
                         notebookCores, notebookMemoryMb, Duration.ofSeconds(Math.max(1, startTimeoutSeconds)));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("workspaces.kubernetes." + e.getMessage(), e);
+            }
+        }
+    }
+
+    /**
+     * Remote desktops of workspaces (docs/remote-desktop.md): how they connect, their size, their
+     * session limits and which permits may use the clipboard (comma-separated permit IDs).
+     */
+    public record Desktop(String connector, int width, int height, int startTimeoutSeconds, int idleTimeoutMinutes, int maxSessionHours,
+            String clipboardToDesktopPermits, String clipboardFromDesktopPermits, Guacd guacd) {
+        public Desktop {
+            requireNonNull(connector, "desktop.connector is null");
+            requireNonNull(clipboardToDesktopPermits, "desktop.clipboardToDesktopPermits is null");
+            requireNonNull(clipboardFromDesktopPermits, "desktop.clipboardFromDesktopPermits is null");
+            requireNonNull(guacd, "desktop.guacd is null");
+            if (!connector.equals("embedded") && !connector.equals("guacd")) {
+                throw new IllegalArgumentException("desktop.connector must be embedded or guacd: " + connector);
+            }
+            try {
+                org.spe.workspace.desktop.DesktopSettings.checkSize(width, height);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("desktop.width and desktop.height: " + e.getMessage(), e);
+            }
+            if (startTimeoutSeconds < 1 || idleTimeoutMinutes < 1 || maxSessionHours < 1 || maxSessionHours > 24) {
+                throw new IllegalArgumentException("desktop.startTimeoutSeconds and desktop.idleTimeoutMinutes must be at least 1, desktop.maxSessionHours 1..24");
+            }
+        }
+
+        /** The permits whose researchers may paste into their desktops. */
+        public java.util.Set<String> clipboardToDesktop() {
+            return permitSet(clipboardToDesktopPermits);
+        }
+
+        /** The permits whose researchers may copy out of their desktops. */
+        public java.util.Set<String> clipboardFromDesktop() {
+            return permitSet(clipboardFromDesktopPermits);
+        }
+
+        /** The desktop module's settings, with generated configuration under {@code runtimeDirectory}. */
+        public org.spe.workspace.desktop.DesktopSettings toSettings(Path runtimeDirectory) {
+            return new org.spe.workspace.desktop.DesktopSettings(runtimeDirectory, width, height, Duration.ofSeconds(startTimeoutSeconds),
+                    Duration.ofMinutes(idleTimeoutMinutes), Duration.ofHours(maxSessionHours));
+        }
+
+        private static java.util.Set<String> permitSet(String list) {
+            return java.util.Arrays.stream(list.split(",")).map(String::strip).filter(id -> !id.isEmpty())
+                    .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        }
+    }
+
+    /** The production proxy: guacd, and how it finds a workspace's VNC server ({@code {workspaceId}} is replaced). */
+    public record Guacd(String host, int port, String vncHostTemplate, int vncPort) {
+        public Guacd {
+            requireNonNull(host, "desktop.guacd.host is null");
+            requireNonNull(vncHostTemplate, "desktop.guacd.vncHostTemplate is null");
+            if (port < 1 || port > 65535 || vncPort < 1 || vncPort > 65535) {
+                throw new IllegalArgumentException("desktop.guacd.port and desktop.guacd.vncPort must be 1..65535");
+            }
+            if (!vncHostTemplate.contains("{workspaceId}")) {
+                throw new IllegalArgumentException("desktop.guacd.vncHostTemplate must contain {workspaceId}: " + vncHostTemplate);
             }
         }
     }

@@ -81,7 +81,9 @@ class AuthorizationMatrixIT {
             Map.entry("POST /api/v1/pools/{name}/scale", Set.of("oscar")),
             Map.entry("POST /api/v1/workspaces/{id}/sql/{queryId}/cancel", Set.of("bob")),
             Map.entry("GET /api/v1/usage", EVERYONE),
-            Map.entry("GET /api/v1/usage/{id}", Set.of("bob", "oscar", "sam", "erin")));
+            Map.entry("GET /api/v1/usage/{id}", Set.of("bob", "oscar", "sam", "erin")),
+            Map.entry("GET /api/v1/desktop/recordings", Set.of("erin")),
+            Map.entry("GET /api/v1/desktop/recordings/{id}", Set.of("erin")));
 
     private static final Map<String, String> BODIES = Map.ofEntries(
             Map.entry("POST /api/v1/linkage-rules", "{\"first\": \"NDB\", \"second\": \"KAIGO_DB\"}"),

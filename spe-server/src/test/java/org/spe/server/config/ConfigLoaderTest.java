@@ -115,6 +115,9 @@ class ConfigLoaderTest {
         if (path.equals("workspaces.kubernetes.cpuPool") || path.equals("workspaces.kubernetes.gpuPool")) {
             return "capi-system/spe-pool";
         }
+        if (path.equals("desktop.connector")) {
+            return "guacd";
+        }
         if (value.equals("true") || value.equals("false")) {
             return value.equals("true") ? "false" : "true";
         }

@@ -76,7 +76,7 @@ class ConsoleBrowserIT {
     @BeforeAll
     void start() throws IOException {
         // Sessions idle out after 12 hours here, so the timeout warning can be reached by moving the clock (the last test).
-        server = new TestServer(Map.of("compute.workers", "1", "compute.memoryMbPerWorker", "1024", "accounts.sessionIdleMinutes", "720",
+        server = new TestServer(Map.of("compute.workers", "1", "accounts.sessionIdleMinutes", "720",
                 "accounts.sessionAbsoluteHours", "12"));
         Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
         for (Dataset dataset : SyntheticLake.catalog()) {
@@ -94,7 +94,8 @@ class ConsoleBrowserIT {
                         new PermitDataset("dpc_episodes", List.of("person_id", "length_of_stay"), List.of())),
                 List.of(new Linkage("ndb_claims", "dpc_episodes")), LocalDate.parse("2026-01-01"), LocalDate.parse("2027-12-31"),
                 new ComputeQuota(1, 2, 0, 1, 10, 0), "default", 5));
-        // The embedded compute pool for oscar; bob's unprovisioned workspace is locked first so that start() does not provision it.
+        // The embedded compute pool (alice's workspace runs on it, oscar scales it); bob's unprovisioned workspace is locked
+        // first so that start() does not provision it.
         server.workspaces.workspaces.lockPermit(server.bobOnlyPermit.id(), "not used by the console test");
         server.workspaces.start();
         Files.createDirectories(SCREENSHOTS);
@@ -131,9 +132,10 @@ class ConsoleBrowserIT {
         browser.get(server.baseUrl() + "/");
         waitForHeading("ログイン");
         assertThat(browser.findElement(By.tagName("html")).getAttribute("lang")).isEqualTo("ja");
+        assertKeyboardReachesEveryControl();
         loginWithKeyboard("alice");
         waitForHeading("利用許可と解析環境");
-        assertThat(text(By.id("permit-table"))).contains(server.alicePermit.id()).contains(studyPermit.id()).contains("仮名化情報");
+        assertThat(text(By.id("permit-table"))).contains(server.alicePermit.id()).contains(studyPermit.id()).contains("仮名化情報").contains("CPU 使用時間");
         assertThat(browser.getCurrentUrl()).endsWith("/console/permits");
         screenshot("researcher-permits-ja");
         assertNoConsoleErrors();
@@ -184,10 +186,23 @@ class ConsoleBrowserIT {
 
         WebElement cell = browser.findElement(By.id("cell-1"));
         cell.sendKeys("import spe\ndf = spe.sql('SELECT person_id, sex, prefecture_code FROM ndb_claims')\nspe.save(df, 'claims_by_sex.csv')\n"
-                + "print('rows', len(df))");
+                + "print('rows', len(df))\ndf.groupby('sex').size().to_frame('persons')");
         cell.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
         new WebDriverWait(browser, Duration.ofMinutes(2)).until(ExpectedConditions.textToBe(By.id("cell-1-status"), "完了"));
         assertThat(text(By.id("cell-1-outputs"))).contains("rows");
+        // A pandas frame is shown as its HTML table, sanitised (no style element survives).
+        assertThat(browser.findElements(By.cssSelector("#cell-1-outputs .output-html table"))).hasSize(1);
+        assertThat(browser.findElements(By.cssSelector("#cell-1-outputs style"))).isEmpty();
+        assertThat(text(By.cssSelector("#cell-1-outputs .output-html table"))).contains("persons");
+
+        // A long cell is interrupted from the toolbar; the kernel keeps running.
+        browser.findElement(By.id("cell-add")).sendKeys(Keys.ENTER);
+        WebElement second = wait.until(ExpectedConditions.elementToBeClickable(By.id("cell-2")));
+        second.sendKeys("import time\ntime.sleep(300)");
+        second.sendKeys(Keys.chord(Keys.SHIFT, Keys.ENTER));
+        wait.until(ExpectedConditions.textToBe(By.id("cell-2-status"), "実行中…"));
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("kernel-interrupt"))).click();
+        new WebDriverWait(browser, Duration.ofMinutes(1)).until(ExpectedConditions.textToBePresentInElementLocated(By.id("cell-2-outputs"), "KeyboardInterrupt"));
 
         WebElement sql = browser.findElement(By.id("sql-query"));
         sql.sendKeys("SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex");
@@ -229,6 +244,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("release-submit")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("release-state"), "提出済み"));
         screenshot("researcher-release-ja");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("出力申請")).click();
         waitForHeading("出力申請");
         assertThat(text(By.id("release-table"))).contains("Claims by sex and prefecture").contains("提出済み");
@@ -243,6 +259,7 @@ class ConsoleBrowserIT {
         waitForHeading("Review queue");
         assertThat(text(By.id("queue-table"))).contains(releaseId);
         screenshot("checker-queue-en");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Claims by sex and prefecture")).click();
         waitForHeading("Release request: Claims by sex and prefecture");
         browser.findElement(By.id("review-start")).click();
@@ -334,6 +351,8 @@ class ConsoleBrowserIT {
                 By.id("operations"), "ワーカー数は 2"));
         wait.until(driver -> cellOf("pool-table", "workers").equals("2"));
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-requests polyline")));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("usage-table"), studyPermit.id()));
+        assertThat(text(By.id("usage-table"))).contains("¥");
         screenshot("operator-operations-ja");
         assertKeyboardReachesEveryControl();
         assertNoConsoleErrors();
@@ -351,10 +370,24 @@ class ConsoleBrowserIT {
         assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Permits")).click();
         waitForHeading("Permits");
+        // Record a new permit from the form: pseudonymised NDB claims for alice.
+        browser.findElement(By.id("permit-title")).sendKeys("Prescriptions by prefecture");
+        browser.findElement(By.id("permit-purpose")).sendKeys("Describe prescriptions by prefecture");
+        new Select(browser.findElement(By.id("permit-level"))).selectByValue("PSEUDONYMISED");
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("permit-justification"))).sendKeys("Repeat claims of one person must be counted once");
+        browser.findElement(By.id("permit-researchers")).sendKeys("alice");
+        browser.findElement(By.id("permit-dataset-ndb_claims")).sendKeys(Keys.SPACE);
+        wait.until(ExpectedConditions.attributeContains(By.id("permit-columns-ndb_claims"), "value", "sex"));
+        browser.findElement(By.id("permit-from")).sendKeys("01012026");
+        browser.findElement(By.id("permit-until")).sendKeys("12312027");
+        browser.findElement(By.id("permit-submit")).click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("permits"), "recorded"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("permit-table"), "Prescriptions by prefecture"));
         browser.findElement(By.id("permit-" + server.bobOnlyPermit.id() + "-suspended")).click();
         wait.until(driver -> server.platform.permits.find(server.bobOnlyPermit.id()).orElseThrow().state().name().equals("SUSPENDED"));
         wait.until(ExpectedConditions.elementToBeClickable(By.id("permit-" + server.bobOnlyPermit.id() + "-active")));
         screenshot("steward-permits-en");
+        assertKeyboardReachesEveryControl();
         browser.findElement(By.linkText("Opt-outs")).click();
         waitForHeading("Opt-out registry");
         String before = text(By.id("optout-count"));
@@ -363,6 +396,7 @@ class ConsoleBrowserIT {
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#optouts .notice"), "2 persons added"));
         assertThat(text(By.id("optout-count"))).isNotEqualTo(before);
         screenshot("steward-optouts-en");
+        assertKeyboardReachesEveryControl();
         assertNoConsoleErrors();
         logout();
     }
@@ -389,7 +423,7 @@ class ConsoleBrowserIT {
 
     /** Logs in by typing and pressing Tab and Enter only, from the login page. */
     private void loginWithKeyboard(String user) {
-        if (!browser.findElements(By.id("logout")).isEmpty()) {
+        if (!browser.findElements(By.id("logout")).isEmpty() && browser.findElements(By.id("username")).isEmpty()) {
             logout(); // a previous test stopped half-way
         }
         WebElement name = wait.until(ExpectedConditions.elementToBeClickable(By.id("username")));
@@ -441,8 +475,10 @@ class ConsoleBrowserIT {
         assertThat(missed).as("controls the keyboard does not reach").isEmpty();
     }
 
+    /** Logs out and waits for the login page. */
     private void logout() {
-        browser.findElement(By.id("logout")).click();
+        wait.until(ExpectedConditions.elementToBeClickable(By.id("logout"))).click();
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.id("username")));
     }
 
     private void waitForHeading(String title) {

@@ -144,7 +144,9 @@ public final class WorkspaceDesktop implements AutoCloseable {
                     "while [ ! -e /tmp/.X11-unix/X0 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done",
                     "export DISPLAY=:0",
                     "twm -f " + CONFIG_MOUNT + "/twmrc > /tmp/twm.log 2>&1 &",
-                    "xterm -geometry 80x24+20+20 -fn fixed -bg white -fg black -title terminal -e /bin/bash --norc --noprofile > /tmp/xterm.log 2>&1 &",
+                    // allowWindowOps lets a program in the terminal move its own window (the benchmark's moving window)
+                    "xterm -geometry 80x24+20+20 -fn fixed -bg white -fg black -title terminal -xrm 'XTerm*allowWindowOps: true'"
+                            + " -e /bin/bash --norc --noprofile > /tmp/xterm.log 2>&1 &",
                     vnc,
                     "");
             Files.writeString(directory.resolve("start.sh"), script);

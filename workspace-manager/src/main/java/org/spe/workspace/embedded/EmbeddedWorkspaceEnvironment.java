@@ -122,7 +122,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
 
     /** What runs for one workspace. */
     private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, InProcessTables tables,
-            ControlSocketServer socket) {}
+            ControlSocketServer socket, SandboxSpec spec) {}
 
     /** {@link SparkWorkspaceTables} over a {@link SessionWorkspaceSql} in this JVM: the workspace's own, or one opened on first use (and closed with the workspace). */
     private static final class InProcessTables implements WorkspaceTables, AutoCloseable {
@@ -174,6 +174,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     private final StatementAudit statements;
     private final TableEvidenceStore tableEvidence;
     private final Map<String, Running> running = new ConcurrentHashMap<>();
+    private final List<java.util.function.Consumer<String>> stopListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Supplier<Optional<Compute>> compute;
 
     /**
@@ -286,7 +287,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
                     listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
             JupyterServerProcess started = server == null ? JupyterServerProcess.start(sandboxes, spec, jupyter) : join(server);
-            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, socket));
+            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, socket, spec));
         } catch (RuntimeException e) {
             closeWhenStarted(server);
             if (socket != null) {
@@ -297,6 +298,21 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
             throw e;
         }
         log.info("Workspace {} started", workspace.id());
+    }
+
+    /** The sandbox spec of a running workspace (what its desktop and kernels see), if it runs. */
+    public Optional<SandboxSpec> sandboxSpec(String workspaceId) {
+        return Optional.ofNullable(running.get(workspaceId)).filter(r -> r.server().isAlive()).map(Running::spec);
+    }
+
+    /** The sandbox backend, for other processes of a workspace (its desktop). */
+    public SandboxFactory sandboxes() {
+        return sandboxes;
+    }
+
+    /** Runs {@code listener} with a workspace's id whenever it stops (suspend, lock, destroy), before its processes go. */
+    public void onStop(java.util.function.Consumer<String> listener) {
+        stopListeners.add(java.util.Objects.requireNonNull(listener, "listener is null"));
     }
 
     /**
@@ -322,6 +338,13 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
 
     @Override
     public void stop(Workspace workspace) {
+        for (java.util.function.Consumer<String> listener : stopListeners) {
+            try {
+                listener.accept(workspace.id());
+            } catch (RuntimeException e) {
+                log.error("A stop listener of workspace {} failed", workspace.id(), e);
+            }
+        }
         Running processes = running.remove(workspace.id());
         if (processes != null) {
             close(processes);

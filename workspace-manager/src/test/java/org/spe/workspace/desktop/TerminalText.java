@@ -21,8 +21,39 @@ public final class TerminalText {
         return findEcho(screen) >= 0;
     }
 
+    /**
+     * Whether the terminal shows its prompt in its first line (near the top of the screen, where
+     * the pointer never starts): the desktop is ready for typing.
+     */
+    public static boolean showsText(BufferedImage screen) {
+        return screen != null && bands(darkGlyphs(screen), Math.min(screen.getWidth(), 700), Math.min(screen.getHeight(), 500)).stream()
+                .anyMatch(band -> band.top() < 60);
+    }
+
     /** The horizontal shift of the repeated glyphs, or -1 when there is none. Visible for diagnosis. */
     public static int findEcho(BufferedImage screen) {
+        int width = Math.min(screen.getWidth(), 700);
+        boolean[][] dark = darkGlyphs(screen);
+        List<Band> bands = bands(dark, width, dark.length);
+        for (int b = 1; b < bands.size(); b++) {
+            Band output = bands.get(b);
+            int[] extent = extent(dark, output, width);
+            if (extent == null || extent[1] - extent[0] < 12) {
+                continue; // empty, or only a prompt
+            }
+            for (int a = 0; a < b; a++) {
+                Band command = bands.get(a);
+                int shift = match(dark, command, output, extent, width);
+                if (shift > 0) {
+                    return shift;
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** Dark pixels of the screen's top-left part, window borders (long straight lines) left out. */
+    private static boolean[][] darkGlyphs(BufferedImage screen) {
         int width = Math.min(screen.getWidth(), 700);
         int height = Math.min(screen.getHeight(), 500);
         boolean[][] dark = new boolean[height][width];
@@ -54,22 +85,7 @@ public final class TerminalText {
                 java.util.Arrays.fill(dark[y], false);
             }
         }
-        List<Band> bands = bands(dark, width, height);
-        for (int b = 1; b < bands.size(); b++) {
-            Band output = bands.get(b);
-            int[] extent = extent(dark, output, width);
-            if (extent == null || extent[1] - extent[0] < 12) {
-                continue; // empty, or only a prompt
-            }
-            for (int a = 0; a < b; a++) {
-                Band command = bands.get(a);
-                int shift = match(dark, command, output, extent, width);
-                if (shift > 0) {
-                    return shift;
-                }
-            }
-        }
-        return -1;
+        return dark;
     }
 
     private static List<Band> bands(boolean[][] dark, int width, int height) {

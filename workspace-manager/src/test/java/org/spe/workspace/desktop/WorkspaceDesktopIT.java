@@ -44,7 +44,7 @@ class WorkspaceDesktopIT {
     @Test
     void typingEchoHelloShowsItsOutputOnTheScreenUnderAWatermark() throws Exception {
         try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
-            assertThat(client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300), Duration.ofSeconds(20)))
+            assertThat(client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300) && TerminalText.showsText(screen), Duration.ofSeconds(60)))
                     .as("the desktop's white screen arrives").isTrue();
             client.send(Instruction.of("mouse", 200, 150, 0));
             client.type("echo hello\n");
@@ -65,7 +65,7 @@ class WorkspaceDesktopIT {
     @Test
     void theDesktopSandboxHasOnlyItsOwnLoopback() throws Exception {
         try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
-            assertThat(client.screen.await(screen -> whiteAt(screen, 400, 300), Duration.ofSeconds(20))).isTrue();
+            assertThat(client.screen.await(screen -> whiteAt(screen, 400, 300) && TerminalText.showsText(screen), Duration.ofSeconds(60))).isTrue();
             client.send(Instruction.of("mouse", 210, 160, 0));
             client.type("cat /proc/net/dev > ~/net.txt; ls /extract > ~/extract.txt; touch /extract/x 2> ~/ro.txt; echo ok > ~/done.txt\n");
             Path done = fixture.spec.homeDirectory().resolve("done.txt");

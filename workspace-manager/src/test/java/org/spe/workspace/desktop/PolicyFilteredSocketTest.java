@@ -1,0 +1,74 @@
+package org.spe.workspace.desktop;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.guacamole.GuacamoleException;
+import org.apache.guacamole.net.GuacamoleSocket;
+import org.apache.guacamole.protocol.GuacamoleInstruction;
+import org.junit.jupiter.api.Test;
+
+class PolicyFilteredSocketTest {
+    private final List<DroppedInstruction> dropped = new ArrayList<>();
+
+    @Test
+    void clipboardIsDroppedBothWaysByDefaultWithItsBlobsAndEachDropIsReported() throws GuacamoleException {
+        InMemoryGuacamoleSocket inner = new InMemoryGuacamoleSocket(List.of(
+                Instruction.of("clipboard", 3, "text/plain"), Instruction.of("blob", 3, "c2VjcmV0"), Instruction.of("end", 3),
+                Instruction.of("img", 4, 14, 0, "image/png", 0, 0), Instruction.of("blob", 4, "iVBO"), Instruction.of("end", 4),
+                Instruction.of("sync", 1)));
+        PolicyFilteredSocket socket = new PolicyFilteredSocket(inner, DesktopPolicy.NO_CLIPBOARD, dropped::add);
+
+        assertThat(readAll(socket)).containsExactly(Instruction.of("img", 4, 14, 0, "image/png", 0, 0), Instruction.of("blob", 4, "iVBO"),
+                Instruction.of("end", 4), Instruction.of("sync", 1));
+        socket.getWriter().write("9.clipboard,1.1,10.text/plain;4.blob,1.1,8.aGVsbG8=;3.end,1.1;3.key,5.65307,1.1;".toCharArray());
+        assertThat(inner.written).containsExactly(Instruction.of("key", 65307, 1));
+        assertThat(dropped).containsExactly(
+                new DroppedInstruction(DroppedInstruction.Direction.TO_BROWSER, "clipboard", "copying out of the desktop is not allowed for this permit"),
+                new DroppedInstruction(DroppedInstruction.Direction.TO_DESKTOP, "clipboard", "pasting into the desktop is not allowed for this permit"));
+    }
+
+    @Test
+    void aPermitMayAllowPastingInWhileCopyingOutStaysOff() throws GuacamoleException {
+        InMemoryGuacamoleSocket inner = new InMemoryGuacamoleSocket(List.of(Instruction.of("clipboard", 3, "text/plain"), Instruction.of("end", 3)));
+        PolicyFilteredSocket socket = new PolicyFilteredSocket(inner, new DesktopPolicy(true, false), dropped::add);
+        socket.getWriter().writeInstruction(new GuacamoleInstruction("clipboard", "1", "text/plain"));
+        assertThat(inner.written).containsExactly(Instruction.of("clipboard", 1, "text/plain"));
+        assertThat(readAll(socket)).isEmpty();
+        assertThat(dropped).extracting(DroppedInstruction::direction).containsExactly(DroppedInstruction.Direction.TO_BROWSER);
+    }
+
+    @Test
+    void fileTransferDrivesAndPrintingNeverPassEvenWithTheClipboardAllowed() throws GuacamoleException {
+        InMemoryGuacamoleSocket inner = new InMemoryGuacamoleSocket(List.of(
+                Instruction.of("file", 5, "application/pdf", "print.pdf"), Instruction.of("blob", 5, "JVBERi0="), Instruction.of("end", 5),
+                Instruction.of("filesystem", 0, "Shared Drive"), Instruction.of("body", 0, 6, "text/plain", "/a"), Instruction.of("blob", 6, "eA=="),
+                Instruction.of("end", 6), Instruction.of("sync", 9)));
+        PolicyFilteredSocket socket = new PolicyFilteredSocket(inner, new DesktopPolicy(true, true), dropped::add);
+        assertThat(readAll(socket)).containsExactly(Instruction.of("sync", 9));
+        socket.getWriter().write("4.file,1.7,10.text/plain,5.a.csv;4.blob,1.7,4.eA==;3.end,1.7;3.put,1.0,1.8,10.text/plain,2./x;3.get,1.0,2./x;".toCharArray());
+        assertThat(inner.written).isEmpty();
+        assertThat(dropped).extracting(DroppedInstruction::opcode).containsExactly("file", "filesystem", "body", "file", "put", "get");
+    }
+
+    @Test
+    void overridesEveryMethodOfTheSocketInterface() throws NoSuchMethodException {
+        for (Method method : GuacamoleSocket.class.getMethods()) {
+            assertThat(PolicyFilteredSocket.class.getMethod(method.getName(), method.getParameterTypes()).getDeclaringClass())
+                    .as(method.getName()).isEqualTo(PolicyFilteredSocket.class);
+            assertThat(RecordingGuacamoleSocket.class.getMethod(method.getName(), method.getParameterTypes()).getDeclaringClass())
+                    .as(method.getName()).isEqualTo(RecordingGuacamoleSocket.class);
+        }
+    }
+
+    static List<Instruction> readAll(GuacamoleSocket socket) throws GuacamoleException {
+        List<Instruction> out = new ArrayList<>();
+        GuacamoleInstruction next;
+        while ((next = socket.getReader().readInstruction()) != null) {
+            out.add(Instruction.fromGuacamole(next));
+        }
+        return out;
+    }
+}
