@@ -28,10 +28,11 @@ import org.spe.workspace.sandbox.SandboxSpec;
  *       until the frame that draws its echo is complete ({@code img} then {@code sync});
  *       {@code vncKeyToScreenP50Ms}/{@code P95Ms}: the same key through RFB until the
  *       framebuffer update with pixels ends;</li>
- *   <li>{@code framesPerSecond}: frames with pixels per second while the terminal window moves
- *       across the screen (xterm moving itself through a window operation);</li>
+ *   <li>{@code framesPerSecond}: frames with pixels per second while the terminal prints a line
+ *       every 20 ms and scrolls (a moving window is not measured yet: xterm's own window
+ *       operations did not move it under twm here);</li>
  *   <li>{@code idleBytesPerMinute}: protocol characters per minute of a session where nothing
- *       happens (keep-alive {@code sync}s); {@code busyBytesPerMinute}: while the window moves.</li>
+ *       happens (keep-alive {@code sync}s); {@code busyBytesPerMinute}: while the terminal scrolls.</li>
  * </ul>
  * Figures are protocol characters before WebSocket framing; one run takes about two minutes.
  */
@@ -68,8 +69,8 @@ public final class DesktopBenchmark {
                 long idleStart = client.characters.get();
                 Thread.sleep(30_000);
                 double idlePerMinute = (client.characters.get() - idleStart) * 2.0;
-                // the terminal moves its own window to and fro for ten seconds
-                client.type("for i in $(seq 1 250); do printf '\\033[3;%d;%dt' $((20 + (i % 50) * 8)) $((20 + (i % 25) * 6)); sleep 0.04; done\n");
+                // a busy screen for ten seconds: the terminal prints a line every 20 ms and scrolls
+                client.type("for i in $(seq 1 600); do echo \"line $i of a busy terminal $(date +%N)\"; sleep 0.02; done\n");
                 Thread.sleep(300);
                 long busyStart = client.characters.get();
                 long framesStart = client.pixelFrames.get();
