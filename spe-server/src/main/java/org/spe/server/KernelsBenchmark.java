@@ -208,7 +208,7 @@ public final class KernelsBenchmark {
     }
 
     /** A logged-in HTTP client of the benchmark's server. */
-    private record Client(HttpClient http, int port, String cookie, String csrf) {
+    record Client(HttpClient http, int port, String cookie, String csrf) {
         static Client login(HttpClient http, int port, DemoSeed.Credential credential) {
             String body = Json.mapper().createObjectNode().put("username", credential.username()).put("password", credential.password())
                     .put("totp", Totp.code(credential.totpSecret(), Instant.now())).toString();

@@ -5,10 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.io.PrintStream;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +25,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.spe.core.account.Caller;
 import org.spe.core.account.Role;
-import org.spe.core.account.Totp;
 import org.spe.core.bench.BenchReport;
 import org.spe.core.json.Json;
 import org.spe.core.permit.ComputeQuota;
@@ -100,7 +96,7 @@ public final class WorkspacesBenchmark {
             DemoSeed.Credential alice = DemoSeed.seedAccounts(platform).stream().filter(c -> c.username().equals("alice")).findFirst().orElseThrow();
             DemoSeed.seedLakeAndPermits(platform);
             Permit permit = benchPermit(platform);
-            Client client = Client.login(http, server.port(), alice);
+            KernelsBenchmark.Client client = KernelsBenchmark.Client.login(http, server.port(), alice);
 
             // Untimed: builds the extract and warms the spare.
             String first = requestAndAwait(client, permit.id(), "warm-up");
@@ -115,8 +111,8 @@ public final class WorkspacesBenchmark {
                 out.printf("workspace %d READY after %.1f s%n", i + 1, ready.get(ready.size() - 1));
                 client.post("/api/v1/workspaces/" + id + "/destroy", null);
             }
-            figures.put("readyP50Seconds", round(percentile(ready, 50)));
-            figures.put("readyP95Seconds", round(percentile(ready, 95)));
+            figures.put("readyP50Seconds", round(KernelsBenchmark.percentile(ready, 50)));
+            figures.put("readyP95Seconds", round(KernelsBenchmark.percentile(ready, 95)));
             figures.put("readyRuns", runs);
             figures.put("readyMinSeconds", round(Collections.min(ready)));
             figures.put("readyMaxSeconds", round(Collections.max(ready)));
@@ -138,15 +134,15 @@ public final class WorkspacesBenchmark {
                 }
             }
             List<Double> bare = bare(workspaces.applications().orElseThrow(), data);
-            figures.put("sqlEndpointSeconds", round(percentile(endpoint, 50)));
-            figures.put("sqlBareSparkSeconds", round(percentile(bare, 50)));
-            figures.put("sqlRatioVsBareSpark", round(percentile(endpoint, 50) / percentile(bare, 50)));
+            figures.put("sqlEndpointSeconds", round(KernelsBenchmark.percentile(endpoint, 50)));
+            figures.put("sqlBareSparkSeconds", round(KernelsBenchmark.percentile(bare, 50)));
+            figures.put("sqlRatioVsBareSpark", round(KernelsBenchmark.percentile(endpoint, 50) / KernelsBenchmark.percentile(bare, 50)));
             figures.put("loadAverage", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             BenchReport.write("workspaces", figures, out);
         }
     }
 
-    private static void concurrent(Client client, Permit permit, Map<String, Object> figures, PrintStream out) {
+    private static void concurrent(KernelsBenchmark.Client client, Permit permit, Map<String, Object> figures, PrintStream out) {
         ExecutorService threads = Executors.newFixedThreadPool(CONCURRENT);
         int errors = 0;
         List<String> ids = new ArrayList<>();
@@ -251,7 +247,7 @@ public final class WorkspacesBenchmark {
         }
     }
 
-    private static String requestAndAwait(Client client, String permitId, String name) {
+    private static String requestAndAwait(KernelsBenchmark.Client client, String permitId, String name) {
         JsonNode requested = client.post("/api/v1/workspaces", Json.mapper().createObjectNode().put("permitId", permitId).put("name", name).toString());
         String id = requested.path("id").asText("");
         if (id.isEmpty()) {
@@ -272,13 +268,6 @@ public final class WorkspacesBenchmark {
         throw new IllegalStateException("workspace " + id + " was not READY after " + WAIT);
     }
 
-    static double percentile(List<Double> values, int percent) {
-        List<Double> sorted = new ArrayList<>(values);
-        Collections.sort(sorted);
-        int index = (int) Math.ceil(percent / 100.0 * sorted.size()) - 1;
-        return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
     private static double round(double value) {
         return Math.round(value * 100) / 100.0;
     }
@@ -289,55 +278,6 @@ public final class WorkspacesBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A logged-in HTTP client of the benchmark's server. */
-    private record Client(HttpClient http, int port, String cookie, String csrf) {
-        static Client login(HttpClient http, int port, DemoSeed.Credential credential) {
-            String body = Json.mapper().createObjectNode().put("username", credential.username()).put("password", credential.password())
-                    .put("totp", Totp.code(credential.totpSecret(), Instant.now())).toString();
-            HttpResponse<String> response = send(http, HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/auth/login"))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
-            String cookie = response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(ApiServer.SESSION_COOKIE + "="))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("login failed: " + response.body())).split(";")[0];
-            return new Client(http, port, cookie, parse(response.body()).get("csrfToken").asText());
-        }
-
-        JsonNode get(String path) {
-            return parse(send(http, request(path).GET().build()).body());
-        }
-
-        JsonNode post(String path, String body) {
-            HttpRequest.Builder request = request(path).POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-            if (body != null) {
-                request.header("Content-Type", "application/json");
-            }
-            return parse(send(http, request.build()).body());
-        }
-
-        private HttpRequest.Builder request(String path) {
-            return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(WAIT).header("Cookie", cookie)
-                    .header(ApiServer.CSRF_HEADER, csrf);
-        }
-    }
-
-    private static HttpResponse<String> send(HttpClient http, HttpRequest request) {
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static JsonNode parse(String text) {
-        try {
-            return Json.mapper().readTree(text);
-        } catch (IOException e) {
-            return Json.mapper().createObjectNode().put("error", text.length() > 300 ? text.substring(0, 300) : text);
         }
     }
 }
