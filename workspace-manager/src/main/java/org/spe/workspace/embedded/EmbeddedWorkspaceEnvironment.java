@@ -318,8 +318,8 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     /**
      * Refuses with LIMIT_EXCEEDED, naming each limit and by how much, when the pool lacks the cores or
      * memory of the permit's quota now (a waiting spare driver of that quota counts as free) or the
-     * permit's CPU-hour budget is spent. Admits everything when no pool runs. Blocks for one request
-     * to the pool's master.
+     * permit's CPU-hour budget (or, when it asks for GPUs, its GPU-hour budget) is spent. Admits
+     * everything when no pool runs. Blocks for one request to the pool's master.
      */
     @Override
     public void admit(Permit permit) {
@@ -329,8 +329,9 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         }
         ComputeQuota quota = permit.quota();
         int spareCores = pool.get().applications().spareCores(quota);
-        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
-                quota.cpuHours(), spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
+        Admission.BudgetUse budgets = Admission.BudgetUse.of(quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
+                pool.get().meter().gpuSecondsOfPermit(permit.id()) / 3600);
+        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, budgets, spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
         if (!decision.admitted()) {
             throw new SpeException(ErrorCategory.LIMIT_EXCEEDED, "The workspace cannot start now: " + decision.message());
         }
