@@ -54,7 +54,7 @@ import org.spe.workspace.driver.WorkspaceApplications;
  *       become READY counts as one).
  *   <li>{@code sqlRatioVsBareSpark}: a 10M-row aggregation through {@code POST /workspaces/{id}/sql}
  *       (median of 5 after 2 warm-up runs) over the same query in a bare Spark session in its own JVM
- *       with the same settings on the same pool.
+ *       with the same settings on the same pool, both timed once the replacement spare driver waits.
  * </ul>
  *
  * Writes {@code bench-results/workspaces.json}. Blocks for the whole run (many minutes on a busy machine).
@@ -121,6 +121,9 @@ public final class WorkspacesBenchmark {
 
             awaitSpare(workspaces);
             String id = requestAndAwait(client, permit.id(), "ratio");
+            // The workspace took the spare; the next spare starts now. Time nothing while its JVM and
+            // executors start on the same two cores.
+            awaitSpare(workspaces);
             String body = Json.mapper().createObjectNode().put("query", AGGREGATION).toString();
             List<Double> endpoint = new ArrayList<>();
             for (int i = 0; i < 7; i++) {

@@ -21,6 +21,7 @@ import org.spe.workspace.kernel.KernelOutput;
 import org.spe.workspace.kernel.KernelSession;
 import org.spe.workspace.lifecycle.Workspace;
 import org.spe.workspace.sql.ArrowEncoding;
+import org.spe.workspace.sql.JsonEncoding;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.SqlResult;
 import org.spe.workspace.sql.WorkspaceSql;
@@ -97,11 +98,15 @@ public final class WorkspaceRoutes implements RouteModule {
                             } finally {
                                 workspaces.queryTimer().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                             }
+                            // Written onto the response as encoded (Arrow record batches of 4,096 rows), not
+                            // built as one body first.
                             if (format.equals("arrow")) {
-                                ctx.contentType("application/vnd.apache.arrow.stream").result(ArrowEncoding.toArrowStream(result));
+                                ctx.res().setCharacterEncoding(null); // binary: no "; charset=utf-8" on the type
+                                ctx.contentType("application/vnd.apache.arrow.stream");
+                                ArrowEncoding.write(result, ctx.outputStream());
                             } else {
-                                ctx.json(Map.of("columns", result.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList(),
-                                        "rows", result.rows(), "truncated", result.truncated()));
+                                ctx.contentType("application/json");
+                                JsonEncoding.write(result, ctx.outputStream());
                             }
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/sql/{queryId}/cancel", "Cancel a running query of the workspace by the queryId it was sent with (audited)",
