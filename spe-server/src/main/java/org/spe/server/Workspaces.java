@@ -182,6 +182,16 @@ public final class Workspaces implements AutoCloseable {
     }
 
     /**
+     * The platform side of a running workspace's {@code spe} helper (SQL, tables), embedded backend only.
+     *
+     * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose pods have no helper socket
+     */
+    public Optional<org.spe.workspace.helper.ControlHandler> helper(String workspaceId) {
+        requireEmbedded(workspaceId, "Checked tables through the API");
+        return environment.helper(workspaceId);
+    }
+
+    /**
      * The folder of a workspace on this machine (embedded backend only: notebook files and outputs live there).
      *
      * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose files are on the workspace's volume

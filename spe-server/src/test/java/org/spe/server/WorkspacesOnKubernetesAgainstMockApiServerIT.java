@@ -165,6 +165,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         assertThat(executed.toString()).contains("42");
         // What is not routed to Kubernetes workspaces yet says so, instead of answering from an empty local folder.
         for (String[] call : List.of(new String[] {"POST", "/sql", "{\"query\": \"SELECT 1\"}"}, new String[] {"GET", "/files", null},
+                new String[] {"POST", "/tables", "{\"query\": \"SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex\", \"name\": \"t.csv\"}"},
                 new String[] {"GET", "/notebooks", null})) {
             TestServer.Answer refused = platform.call(java.util.Optional.of(alice), call[0], "/api/v1/workspaces/" + workspaceId + call[1], call[2]);
             assertThat(refused.status()).as(call[1] + " " + refused.body()).isEqualTo(409);

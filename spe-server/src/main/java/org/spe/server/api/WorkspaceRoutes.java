@@ -127,7 +127,7 @@ public final class WorkspaceRoutes implements RouteModule {
                             ObjectNode request = Json.mapper().valueToTree(body);
                             request.properties().removeIf(field -> field.getValue().isNull());
                             request.put("op", "table");
-                            ControlHandler helper = workspaces.environment.helper(workspace.id())
+                            ControlHandler helper = workspaces.helper(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", String.valueOf(body.query()))
