@@ -180,6 +180,23 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
 
     @Test
     @Order(2)
+    void reconciliationStartsAgainAReadyWorkspaceWhoseNotebookPodWasLost() {
+        // A node went away with the notebook pod; at restart (and here, directly) reconciliation finds the READY workspace
+        // without a running pod and starts it again.
+        client.pods().inNamespace(namespace).withName("notebook").withGracePeriod(0).delete();
+        awaitClosed(clusterIp);
+        platform.workspaces.workspaces.reconcile();
+
+        Pod again = client.pods().inNamespace(namespace).withName("notebook").get();
+        assertThat(again.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+        TestServer.Client alice = platform.login("alice");
+        assertThat(platform.get(alice, "/api/v1/workspaces/" + workspaceId).json().get("state").asText()).isEqualTo("READY");
+        TestServer.Answer kernel = platform.post(alice, "/api/v1/workspaces/" + workspaceId + "/kernels", null);
+        assertThat(kernel.status()).as(kernel.body()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(3)
     void bobIsRefusedAndTheRefusalIsAudited() {
         TestServer.Client bob = platform.login("bob");
         int before = platform.events.events().size();
@@ -192,7 +209,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void suspendingThePermitLocksTheWorkspaceAndItsPodsGoAtOnce() {
         // What the workspace's Spark driver would have asked for: an executor pod.
         client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName("claims-exec-1").withNamespace(namespace)
@@ -218,7 +235,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void destroyRemovesTheNamespaceAndEverythingInIt() {
         TestServer.Client oscar = platform.login("oscar");
         TestServer.Answer destroyed = platform.post(oscar, "/api/v1/workspaces/" + workspaceId + "/destroy", null);
@@ -239,7 +256,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void oscarScalesTheClusterNodePoolsAndListsThem() {
         TestServer.Client oscar = platform.login("oscar");
         TestServer.Answer cpu = platform.post(oscar, "/api/v1/pools/cpu/scale", "{\"workers\": 1}");
