@@ -58,13 +58,20 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     private String workspaceId;
     private String namespace;
     private String clusterIp;
+    private java.nio.file.Path tokenFile;
 
     @BeforeAll
     void start() {
         kubelets = new KubeletStandIn(client, new NotebookContainerStandIn(client));
         clusterApi = new ClusterApiControllerStandIn(client, List.of(new ClusterApiControllerStandIn.Pool("capi-system", "spe-cpu", "cpu", 4, 16, 0),
                 new ClusterApiControllerStandIn.Pool("capi-system", "spe-gpu", "gpu", 8, 64, 2)));
-        platform = new TestServer(Map.ofEntries(Map.entry("compute.workers", "0"), Map.entry("workspaces.backend", "kubernetes"),
+        try {
+            tokenFile = java.nio.file.Files.createTempFile("spe-kubernetes-token", "");
+            java.nio.file.Files.writeString(tokenFile, "spe-token-1\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        platform = new TestServer(Map.ofEntries(Map.entry("workspaces.kubernetes.clientTokenFile", tokenFile.toString()),Map.entry("compute.workers", "0"), Map.entry("workspaces.backend", "kubernetes"),
                 Map.entry("workspaces.kubernetes.clientUrl", server.url("/").replaceAll("/$", "")),
                 Map.entry("workspaces.kubernetes.apiServerUrl", "https://10.100.0.1:443"), Map.entry("workspaces.kubernetes.apiServerCidr", "10.0.0.0/24"),
                 Map.entry("workspaces.kubernetes.image", IMAGE), Map.entry("workspaces.kubernetes.storageClass", "gp3-encrypted"),
@@ -91,6 +98,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         }
         kubelets.close();
         clusterApi.close();
+        tokenFile.toFile().delete();
     }
 
     @Test
@@ -257,7 +265,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
 
     @Test
     @Order(6)
-    void oscarScalesTheClusterNodePoolsAndListsThem() {
+    void oscarScalesTheClusterNodePoolsAndListsThem() throws Exception {
         TestServer.Client oscar = platform.login("oscar");
         TestServer.Answer cpu = platform.post(oscar, "/api/v1/pools/cpu/scale", "{\"workers\": 1}");
         assertThat(cpu.status()).as(cpu.body()).isEqualTo(200);
@@ -280,11 +288,30 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         assertThat(((Map<?, ?>) deployment.get("spec")).get("replicas")).isEqualTo(2);
         assertThat(audited("pool.change", EventOutcome.SUCCESS)).anyMatch(e -> e.objectId().equals("gpu") && e.details().get("workersAfter").equals(2));
 
+        // The platform presents the token in clientTokenFile, read again at each request, so a rotated token is used at once.
+        assertThat(bearerTokensSent()).contains("spe-token-1");
+        java.nio.file.Files.writeString(tokenFile, "spe-token-2\n");
+        assertThat(platform.get(oscar, "/api/v1/pools").status()).isEqualTo(200);
+        assertThat(bearerTokensSent()).filteredOn(token -> token.startsWith("spe-token-")).containsExactly("spe-token-2");
+
         TestServer.Client alice = platform.login("alice");
         assertThat(platform.post(alice, "/api/v1/pools/gpu/scale", "{\"workers\": 0}").status()).isEqualTo(403);
         assertThat(audited("pool.change", EventOutcome.DENIED)).anyMatch(e -> e.caller().userId().equals("alice"));
         assertThat(((Map<?, ?>) client.genericKubernetesResources(MachineDeploymentScaler.MACHINE_DEPLOYMENTS).inNamespace("capi-system")
                 .withName("spe-gpu").get().getAdditionalProperties().get("spec")).get("replicas")).isEqualTo(2);
+    }
+
+    /** The bearer tokens of the requests the mock API server received since last asked (the stand-ins' client sends its own). */
+    private static java.util.Set<String> bearerTokensSent() throws InterruptedException {
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (var request = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); request != null;
+                request = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.startsWith("Bearer ")) {
+                tokens.add(authorization.substring("Bearer ".length()));
+            }
+        }
+        return tokens;
     }
 
     private List<DomainEvent> audited(String action, EventOutcome outcome) {
