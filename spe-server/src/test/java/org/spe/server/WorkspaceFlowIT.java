@@ -105,6 +105,23 @@ class WorkspaceFlowIT {
         assertThat(helper.toString()).contains("2");
         assertThat(server.get(alice, "/api/v1/workspaces/" + workspaceId + "/files").body()).contains("admissions_by_sex.csv");
 
+        // A checked table from SQL through the API: the platform's table function, as spe.table.
+        TestServer.Answer table = server.post(alice, "/api/v1/workspaces/" + workspaceId + "/tables",
+                "{\"name\": \"claims_by_sex\", \"query\": \"SELECT person_id, sex FROM ndb_claims\", \"rows\": [\"sex\"], \"personId\": \"person_id\"}");
+        assertThat(table.status()).as(table.body()).isEqualTo(201);
+        assertThat(table.json().get("path").asText()).isEqualTo("claims_by_sex.csv");
+        assertThat(table.json().get("rows")).hasSize(2);
+        assertThat(table.json().has("ok")).isFalse();
+        TestServer.Answer badTable = server.post(alice, "/api/v1/workspaces/" + workspaceId + "/tables",
+                "{\"name\": \"bad_table\", \"query\": \"SELECT sex FROM ndb_claims\", \"rows\": [\"sex\"], \"aggregation\": \"mode\"}");
+        assertThat(badTable.status()).isEqualTo(400);
+        assertThat(badTable.body()).contains("unknown aggregation 'mode'");
+        assertThat(server.post(alice, "/api/v1/workspaces/" + workspaceId + "/tables", "{\"name\": \"x\", \"op\": \"sql\"}").status()).isEqualTo(400);
+        String files = server.get(alice, "/api/v1/workspaces/" + workspaceId + "/files").body();
+        assertThat(files).contains("claims_by_sex.csv").doesNotContain("bad_table");
+        assertThat(server.events.events()).anyMatch(e -> e.action().equals("sql.execute") && e.caller().userId().equals("alice")
+                && "api-table".equals(e.details().get("via")));
+
         // The airlock: request, justification, two independent reviews.
         TestServer.Answer created = server.post(alice, "/api/v1/releases", "{\"workspaceId\": \"" + workspaceId + "\", \"title\": \"Admissions by sex\"}");
         assertThat(created.status()).as(created.body()).isEqualTo(201);

@@ -65,7 +65,7 @@ class WorkspacesOnPoolIT {
 
     @Test
     @Order(1)
-    void aWorkspaceRunsItsSqlInItsOwnApplicationOnThePool() {
+    void aWorkspaceRunsItsSqlInItsOwnApplicationOnThePool() throws java.io.IOException {
         TestServer.Answer requested = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permitId + "\", \"name\": \"on the pool\"}");
         assertThat(requested.status()).as(requested.body()).isEqualTo(202);
         workspaceId = requested.json().get("id").asText();
@@ -75,6 +75,25 @@ class WorkspacesOnPoolIT {
         JsonNode rows = server.post(alice, "/api/v1/workspaces/" + workspaceId + "/sql",
                 "{\"query\": \"SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex\"}").json();
         assertThat(rows.get("rows")).as(rows.toString()).hasSize(2);
+        assertThat(rows.fieldNames()).toIterable().containsExactly("columns", "rows", "truncated");
+
+        // Programs ask for Arrow: the same rows, decoded with Arrow's own stream reader.
+        java.net.http.HttpResponse<byte[]> arrow = server.postForBytes(alice, "/api/v1/workspaces/" + workspaceId + "/sql",
+                "{\"format\": \"arrow\", \"query\": \"SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex\"}");
+        assertThat(arrow.statusCode()).isEqualTo(200);
+        assertThat(arrow.headers().firstValue("Content-Type")).hasValue("application/vnd.apache.arrow.stream");
+        try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
+                org.apache.arrow.vector.ipc.ArrowStreamReader reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(
+                        new java.io.ByteArrayInputStream(arrow.body()), allocator)) {
+            assertThat(reader.loadNextBatch()).isTrue();
+            org.apache.arrow.vector.VectorSchemaRoot root = reader.getVectorSchemaRoot();
+            assertThat(root.getRowCount()).isEqualTo(2);
+            for (int r = 0; r < 2; r++) {
+                assertThat(root.getVector("sex").getObject(r).toString()).isEqualTo(rows.get("rows").get(r).get(0).asText());
+                assertThat(((Number) root.getVector("n").getObject(r)).longValue()).isEqualTo(rows.get("rows").get(r).get(1).asLong());
+            }
+            assertThat(reader.loadNextBatch()).isFalse();
+        }
         assertThat(server.workspaces.applications()).isPresent();
         assertThat(server.workspaces.pool().orElseThrow().status().runningApplications())
                 .anySatisfy(application -> assertThat(application.cores()).isBetween(1, 1))

@@ -3,17 +3,22 @@ package org.spe.server.api;
 import static io.javalin.http.HandlerType.GET;
 import static io.javalin.http.HandlerType.POST;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.spe.audit.AuditActions;
+import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.core.account.Caller;
 import org.spe.core.event.DomainEvent;
+import org.spe.core.json.Json;
 import org.spe.server.Platform;
 import org.spe.server.Workspaces;
+import org.spe.workspace.helper.ControlHandler;
 import org.spe.workspace.kernel.ExecutionResult;
 import org.spe.workspace.kernel.KernelGateway;
 import org.spe.workspace.kernel.KernelInfo;
@@ -21,6 +26,7 @@ import org.spe.workspace.kernel.KernelOutput;
 import org.spe.workspace.kernel.KernelSession;
 import org.spe.workspace.lifecycle.Workspace;
 import org.spe.workspace.sql.ArrowEncoding;
+import org.spe.workspace.sql.JsonEncoding;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.SqlResult;
 import org.spe.workspace.sql.WorkspaceSql;
@@ -45,6 +51,10 @@ public final class WorkspaceRoutes implements RouteModule {
 
     /** A query; {@code queryId} (1-64 of {@code [A-Za-z0-9_-]}, optional) names it for {@code …/sql/{queryId}/cancel}. */
     public record SqlBody(String query, Integer maxRows, String format, String queryId) {}
+
+    /** A table made by the platform's table function: the fields of {@code spe.table} (docs/platform-tables.md). */
+    public record TableBody(String query, String name, List<String> rows, List<String> columns, String value, String aggregation,
+            String personId, String facility, Boolean margins, Boolean suppress) {}
 
     @Override
     public List<Route> routes(Platform platform) {
@@ -85,7 +95,7 @@ public final class WorkspaceRoutes implements RouteModule {
                                 throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
                             }
                             SqlLimits limits = body.maxRows() == null ? SqlLimits.defaults() : SqlLimits.defaults().withAtMostRows(Math.max(1, body.maxRows()));
-                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                            WorkspaceSql sql = workspaces.sql(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", query).detail("via", "api").detail("queryId", queryId).build());
@@ -97,12 +107,39 @@ public final class WorkspaceRoutes implements RouteModule {
                             } finally {
                                 workspaces.queryTimer().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                             }
+                            // Written onto the response as encoded (Arrow record batches of 4,096 rows), not
+                            // built as one body first.
                             if (format.equals("arrow")) {
-                                ctx.contentType("application/vnd.apache.arrow.stream").result(ArrowEncoding.toArrowStream(result));
+                                ctx.res().setCharacterEncoding(null); // binary: no "; charset=utf-8" on the type
+                                ctx.contentType("application/vnd.apache.arrow.stream");
+                                ArrowEncoding.write(result, ctx.outputStream());
                             } else {
-                                ctx.json(Map.of("columns", result.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList(),
-                                        "rows", result.rows(), "truncated", result.truncated()));
+                                ctx.contentType("application/json");
+                                JsonEncoding.write(result, ctx.outputStream());
                             }
+                        }),
+                new Route(POST, "/api/v1/workspaces/{id}/tables", "Make a checked table from a query with the platform's table function, as spe.table "
+                        + "does: the CSV goes into outputs/, the evidence of every cell stays with the platform", "workspaces", true,
+                        Optional.of(TableBody.class), ctx -> {
+                            Caller caller = Api.caller(ctx);
+                            Workspace workspace = usable(platform, caller, ctx.pathParam("id"), AuditActions.SQL_EXECUTE);
+                            TableBody body = Api.body(ctx, TableBody.class);
+                            ObjectNode request = Json.mapper().valueToTree(body);
+                            request.properties().removeIf(field -> field.getValue().isNull());
+                            request.put("op", "table");
+                            ControlHandler helper = workspaces.helper(workspace.id())
+                                    .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
+                            platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
+                                    .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", String.valueOf(body.query()))
+                                    .detail("via", "api-table").build());
+                            workspaces.workspaces.touch(workspace.id());
+                            JsonNode answer = Json.mapper().readTree(helper.handle(request.toString()));
+                            if (!answer.path("ok").asBoolean(false)) {
+                                throw new SpeException(ErrorCategory.valueOf(answer.path("category").asText("INTERNAL")),
+                                        answer.path("error").asText("the table function failed"));
+                            }
+                            ((ObjectNode) answer).remove("ok");
+                            ctx.status(201).json(answer);
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/sql/{queryId}/cancel", "Cancel a running query of the workspace by the queryId it was sent with (audited)",
                         "workspaces", true, Optional.empty(), ctx -> {
@@ -112,7 +149,7 @@ public final class WorkspaceRoutes implements RouteModule {
                             if (!QUERY_ID.matcher(queryId).matches()) {
                                 throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
                             }
-                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                            WorkspaceSql sql = workspaces.sql(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; nothing runs", workspace.id(), workspace.state()));
                             boolean cancelled = sql.cancel("api-" + queryId);
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_CANCEL).object("query", queryId)
@@ -173,7 +210,7 @@ public final class WorkspaceRoutes implements RouteModule {
         if (workspace.state() != WorkspaceState.READY) {
             throw SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state());
         }
-        return workspaces.environment.gateway(workspace.id())
+        return workspaces.gateway(workspace.id())
                 .orElseThrow(() -> SpeException.conflict("Workspace %s has no running notebook server; start it again", workspace.id()));
     }
 

@@ -153,6 +153,15 @@ public final class TestServer implements AutoCloseable {
     }
 
     public HttpResponse<String> send(String method, String path, String body, Map<String, String> headers) {
+        return send(method, path, body, headers, HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A POST as {@code client} whose answer is read as bytes (Arrow streams, packages). */
+    public HttpResponse<byte[]> postForBytes(Client client, String path, String body) {
+        return send("POST", path, body, Map.of("Cookie", client.cookie(), ApiServer.CSRF_HEADER, client.csrf()), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private <T> HttpResponse<T> send(String method, String path, String body, Map<String, String> headers, HttpResponse.BodyHandler<T> handler) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         headers.forEach(request::header);
@@ -160,7 +169,7 @@ public final class TestServer implements AutoCloseable {
             request.header("Content-Type", "application/json");
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), handler);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -122,7 +122,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
 
     /** What runs for one workspace. */
     private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, InProcessTables tables,
-            ControlSocketServer socket, SandboxSpec spec) {}
+            ControlHandler helper, ControlSocketServer socket, SandboxSpec spec) {}
 
     /** {@link SparkWorkspaceTables} over a {@link SessionWorkspaceSql} in this JVM: the workspace's own, or one opened on first use (and closed with the workspace). */
     private static final class InProcessTables implements WorkspaceTables, AutoCloseable {
@@ -287,7 +287,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
                     listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
             JupyterServerProcess started = server == null ? JupyterServerProcess.start(sandboxes, spec, jupyter) : join(server);
-            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, socket, spec));
+            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, handler, socket, spec));
         } catch (RuntimeException e) {
             closeWhenStarted(server);
             if (socket != null) {
@@ -318,8 +318,8 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     /**
      * Refuses with LIMIT_EXCEEDED, naming each limit and by how much, when the pool lacks the cores or
      * memory of the permit's quota now (a waiting spare driver of that quota counts as free) or the
-     * permit's CPU-hour budget is spent. Admits everything when no pool runs. Blocks for one request
-     * to the pool's master.
+     * permit's CPU-hour budget (or, when it asks for GPUs, its GPU-hour budget) is spent. Admits
+     * everything when no pool runs. Blocks for one request to the pool's master.
      */
     @Override
     public void admit(Permit permit) {
@@ -329,8 +329,9 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         }
         ComputeQuota quota = permit.quota();
         int spareCores = pool.get().applications().spareCores(quota);
-        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
-                quota.cpuHours(), spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
+        Admission.BudgetUse budgets = Admission.BudgetUse.of(quota, pool.get().meter().cpuSecondsOfPermit(permit.id()) / 3600,
+                pool.get().meter().gpuSecondsOfPermit(permit.id()) / 3600);
+        AdmissionDecision decision = Admission.check(pool.get().pool().status(), quota, budgets, spareCores, spareCores > 0 ? quota.memoryGb() * 1024L : 0);
         if (!decision.admitted()) {
             throw new SpeException(ErrorCategory.LIMIT_EXCEEDED, "The workspace cannot start now: " + decision.message());
         }
@@ -366,6 +367,15 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     /** The SQL service of a running workspace (views over its extract only). */
     public Optional<WorkspaceSql> sql(String workspaceId) {
         return Optional.ofNullable(running.get(workspaceId)).map(Running::sql);
+    }
+
+    /**
+     * What answers the workspace's helper over its control socket ({@code spe.sql}, {@code spe.table}):
+     * the same handler, for the same requests made through the platform's API. Empty when the
+     * workspace does not run.
+     */
+    public Optional<ControlHandler> helper(String workspaceId) {
+        return Optional.ofNullable(running.get(workspaceId)).map(Running::helper);
     }
 
     /**

@@ -10,7 +10,7 @@ import org.spe.core.SpeException;
 /**
  * The answer of {@link Admission#check}: admitted, or refused with every limit that stops it.
  *
- * @param refusals each limit the request breaks, in the order GPUs, CPU-hours, cores, memory; empty when admitted
+ * @param refusals each limit the request breaks, in the order GPUs, CPU-hours, GPU-hours, cores, memory; empty when admitted
  */
 public record AdmissionDecision(List<Refusal> refusals) {
     public AdmissionDecision {
@@ -23,6 +23,8 @@ public record AdmissionDecision(List<Refusal> refusals) {
         GPUS,
         /** The permit's CPU-hour budget is spent. */
         CPU_HOURS,
+        /** The permit's GPU-hour budget is spent (only for requests with GPUs). */
+        GPU_HOURS,
         /** Not enough free cores in the pool now. */
         CORES,
         /** Not enough free memory in the pool now. */
@@ -33,8 +35,8 @@ public record AdmissionDecision(List<Refusal> refusals) {
      * One broken limit.
      *
      * @param limit which limit
-     * @param requested what was asked (GPUs, CPU-hours used, cores, or MiB)
-     * @param available what there is (GPUs, the CPU-hour budget, free cores, or free MiB)
+     * @param requested what was asked (GPUs, CPU- or GPU-hours used, cores, or MiB)
+     * @param available what there is (GPUs, the CPU- or GPU-hour budget, free cores, or free MiB)
      * @param message a sentence for the researcher and operator, with the numbers
      */
     public record Refusal(Limit limit, double requested, double available, String message) {

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +35,7 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
- * Writes a {@link SqlResult} as one Arrow IPC stream (schema, one record batch, end marker), with
+ * Writes a {@link SqlResult} as an Arrow IPC stream (schema, record batches, end marker), with
  * arrow-vector directly. Types: {@code boolean} → Bool; {@code tinyint}, {@code smallint},
  * {@code int} → Int32; {@code bigint} → Int64; {@code float}, {@code double} → Float64;
  * {@code decimal(p,s)} → Decimal128(p,s); {@code date} → Date32; {@code timestamp} → Timestamp(µs,
@@ -45,40 +46,60 @@ public final class ArrowEncoding {
 
     private ArrowEncoding() {}
 
+    /** Rows per record batch written by {@link #write}. */
+    public static final int BATCH_ROWS = 4096;
+
     /** The Arrow IPC stream bytes of {@code result}. Blocking only for the in-memory write. */
     public static byte[] toArrowStream(SqlResult result) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            write(result, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Writes {@code result} to {@code out} as an Arrow IPC stream: the schema, then record batches of
+     * at most {@link #BATCH_ROWS} rows, each sent as soon as it is encoded, then the end marker (a
+     * result without rows has the schema and no batch). Does not close {@code out}.
+     *
+     * @throws IOException if {@code out} fails
+     */
+    public static void write(SqlResult result, OutputStream out) throws IOException {
         requireNonNull(result, "result is null");
+        requireNonNull(out, "out is null");
         List<Field> fields = new ArrayList<>();
         for (SqlColumn column : result.columns()) {
             fields.add(new Field(column.name(), FieldType.nullable(arrowType(column.type())), null));
         }
         try (BufferAllocator allocator = new RootAllocator();
-                VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields), allocator)) {
-            int rowCount = result.rows().size();
-            for (int c = 0; c < fields.size(); c++) {
-                FieldVector vector = root.getVector(c);
-                vector.setInitialCapacity(rowCount);
-                vector.allocateNew();
-                for (int r = 0; r < rowCount; r++) {
-                    Object value = result.rows().get(r).get(c);
-                    if (value == null) {
-                        vector.setNull(r);
-                    } else {
-                        set(vector, r, value);
+                VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields), allocator);
+                ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
+            writer.start();
+            List<List<Object>> rows = result.rows();
+            for (int first = 0; first < rows.size(); first += BATCH_ROWS) {
+                int batchRows = Math.min(BATCH_ROWS, rows.size() - first);
+                for (int c = 0; c < fields.size(); c++) {
+                    FieldVector vector = root.getVector(c);
+                    vector.setInitialCapacity(batchRows);
+                    vector.allocateNew();
+                    for (int r = 0; r < batchRows; r++) {
+                        Object value = rows.get(first + r).get(c);
+                        if (value == null) {
+                            vector.setNull(r);
+                        } else {
+                            set(vector, r, value);
+                        }
                     }
+                    vector.setValueCount(batchRows);
                 }
-                vector.setValueCount(rowCount);
-            }
-            root.setRowCount(rowCount);
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            try (ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
-                writer.start();
+                root.setRowCount(batchRows);
                 writer.writeBatch();
-                writer.end();
+                out.flush();
             }
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            writer.end();
         }
     }
 

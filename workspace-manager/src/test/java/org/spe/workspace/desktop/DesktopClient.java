@@ -46,6 +46,31 @@ final class DesktopClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Points at (x, y) and types {@code text}, again (at most three times in all) while
+     * {@code done} stays false for {@code each}: twm gives the focus to the window under the pointer
+     * on its own time, so the first keys after a pointer move can reach no window. {@code text}
+     * must be safe to run twice.
+     *
+     * @return whether {@code done} became true
+     */
+    boolean pointAndType(int x, int y, String text, java.util.function.BooleanSupplier done, Duration each)
+            throws GuacamoleException, InterruptedException {
+        send(Instruction.of("mouse", x, y, 0));
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Thread.sleep(300);
+            type(text);
+            long deadline = System.nanoTime() + each.toNanos();
+            while (System.nanoTime() < deadline) {
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+                Thread.sleep(100);
+            }
+        }
+        return done.getAsBoolean();
+    }
+
     Optional<Throwable> failure() {
         return Optional.ofNullable(failure);
     }

@@ -46,9 +46,8 @@ class WorkspaceDesktopIT {
         try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
             assertThat(client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300) && TerminalText.showsText(screen), Duration.ofSeconds(60)))
                     .as("the desktop's white screen arrives").isTrue();
-            client.send(Instruction.of("mouse", 200, 150, 0));
-            client.type("echo hello\n");
-            boolean shown = client.screen.await(TerminalText::showsEchoOutput, Duration.ofSeconds(20));
+            boolean shown = client.pointAndType(200, 150, "echo hello\n",
+                    () -> client.screen.snapshot(0).map(TerminalText::showsEchoOutput).orElse(false), Duration.ofSeconds(10));
             BufferedImage screen = client.screen.snapshot(0).orElseThrow();
             ImageIO.write(screen, "png", root.resolve("desktop.png").toFile());
             Files.createDirectories(Path.of("target"));
@@ -66,13 +65,9 @@ class WorkspaceDesktopIT {
     void theDesktopSandboxHasOnlyItsOwnLoopback() throws Exception {
         try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
             assertThat(client.screen.await(screen -> whiteAt(screen, 400, 300) && TerminalText.showsText(screen), Duration.ofSeconds(60))).isTrue();
-            client.send(Instruction.of("mouse", 210, 160, 0));
-            client.type("cat /proc/net/dev > ~/net.txt; ls /extract > ~/extract.txt; touch /extract/x 2> ~/ro.txt; echo ok > ~/done.txt\n");
             Path done = fixture.spec.homeDirectory().resolve("done.txt");
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (!Files.exists(done) && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            client.pointAndType(210, 160, "cat /proc/net/dev > ~/net.txt; ls /extract > ~/extract.txt; touch /extract/x 2> ~/ro.txt; echo ok > ~/done.txt\n",
+                    () -> Files.exists(done), Duration.ofSeconds(10));
             ImageIO.write(client.screen.snapshot(0).orElseThrow(), "png", Path.of("target", "workspace-desktop-network.png").toFile());
             assertThat(done).exists();
             String interfaces = Files.readString(fixture.spec.homeDirectory().resolve("net.txt"));

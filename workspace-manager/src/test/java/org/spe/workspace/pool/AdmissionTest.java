@@ -21,7 +21,7 @@ class AdmissionTest {
             List.of(new ApplicationStatus("app-1", "workspace-a", 3, 1365, "RUNNING", Instant.EPOCH, Duration.ofMinutes(1), true)));
 
     private static ComputeQuota quota(int cores, int memoryGb, int gpus) {
-        return new ComputeQuota(cores, memoryGb, gpus, 10, 100, 0);
+        return new ComputeQuota(cores, memoryGb, gpus, 10, 100, 100);
     }
 
     @Test
@@ -113,8 +113,37 @@ class AdmissionTest {
     }
 
     @Test
+    void refusesAGpuRequestWhenTheGpuHourBudgetIsSpentButNotACpuOnlyOne() {
+        PoolStatus gpuPool = new PoolStatus(POOL.masterUrl(), POOL.state(), POOL.workers(), POOL.applications(), 4, 0);
+        ComputeQuota withGpus = new ComputeQuota(1, 1, 1, 10, 100, 20);
+
+        AdmissionDecision spent = Admission.check(gpuPool, withGpus, Admission.BudgetUse.of(withGpus, 3, 20), 0, 0);
+        assertThat(spent.refusals()).singleElement().satisfies(refusal -> {
+            assertThat(refusal.limit()).isEqualTo(Limit.GPU_HOURS);
+            assertThat(refusal.requested()).isEqualTo(20);
+            assertThat(refusal.available()).isEqualTo(20);
+            assertThat(refusal.message()).isEqualTo("GPU-hour budget spent: 20.00 of 20.00 GPU-hours used");
+        });
+        assertThat(Admission.check(gpuPool, withGpus, Admission.BudgetUse.of(withGpus, 3, 19.99), 0, 0).admitted()).isTrue();
+
+        ComputeQuota cpuOnly = new ComputeQuota(1, 1, 0, 10, 100, 20);
+        assertThat(Admission.check(gpuPool, cpuOnly, Admission.BudgetUse.of(cpuOnly, 3, 25), 0, 0).admitted()).isTrue();
+    }
+
+    @Test
+    void countsReservedCoresAndMemoryOfASpareDriverAsFree() {
+        ComputeQuota quota = quota(7, 14, 0);
+
+        assertThat(Admission.check(POOL, quota, 0, 100).refusals()).extracting(AdmissionDecision.Refusal::limit)
+                .containsExactly(Limit.CORES, Limit.MEMORY);
+        assertThat(Admission.check(POOL, quota, Admission.BudgetUse.of(quota, 0, 0), 2, 2048).admitted()).isTrue();
+    }
+
+    @Test
     void rejectsNegativeHours() {
         assertThatThrownBy(() -> Admission.check(POOL, quota(1, 1, 0), -1, 10))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("CPU-hours must not be negative");
+        assertThatThrownBy(() -> Admission.BudgetUse.of(quota(1, 1, 1), 0, Double.NaN))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("GPU-hours must not be negative");
     }
 }
