@@ -1,6 +1,7 @@
 package org.spe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
@@ -28,6 +29,7 @@ import org.spe.core.catalog.Dataset;
 import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.event.EventOutcome;
+import org.spe.server.testing.GuacamoleBrowser;
 import org.spe.server.testing.NotebookContainerStandIn;
 import org.spe.server.testing.TestServer;
 import org.spe.workspace.data.LocalSpark;
@@ -179,6 +181,11 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
             assertThat(refused.status()).as(call[1] + " " + refused.body()).isEqualTo(409);
             assertThat(refused.json().get("detail").asText()).contains("not routed to workspaces on Kubernetes yet", "docs/kubernetes.md");
         }
+        // No desktop pod yet: the desktop tunnel's upgrade is refused with 409 as well.
+        assertThatThrownBy(() -> GuacamoleBrowser.open(platform.server.port(), "/api/v1/workspaces/" + workspaceId + "/desktop/tunnel?csrf=" + alice.csrf(),
+                alice.cookie(), java.util.Optional.of(platform.baseUrl())))
+                .isInstanceOf(java.util.concurrent.CompletionException.class).cause().isInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(409));
 
         assertThat(audited("workspace.request", EventOutcome.SUCCESS)).anyMatch(e -> e.workspaceId().orElse("").equals(workspaceId)
                 && e.caller().userId().equals("alice"));
