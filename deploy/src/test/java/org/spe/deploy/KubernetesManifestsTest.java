@@ -135,7 +135,7 @@ class KubernetesManifestsTest {
         Set<String> resources = list(role.get("rules")).stream().flatMap(r -> list(map(r).get("resources")).stream()).map(Object::toString)
                 .collect(Collectors.toSet());
         assertThat(resources).containsExactlyInAnyOrder("namespaces", "resourcequotas", "limitranges", "serviceaccounts", "configmaps", "secrets",
-                "persistentvolumeclaims", "pods", "persistentvolumes", "nodes", "networkpolicies", "roles", "rolebindings", "machinedeployments",
+                "persistentvolumeclaims", "services", "pods", "persistentvolumes", "nodes", "networkpolicies", "roles", "rolebindings", "machinedeployments",
                 "machines");
         assertThat(list(role.get("rules"))).noneMatch(r -> list(map(r).get("verbs")).contains("*") || list(map(r).get("resources")).contains("*"));
         assertThat(list(role.get("rules"))).noneMatch(r -> list(map(r).get("verbs")).contains("escalate") || list(map(r).get("verbs")).contains("bind")

@@ -95,10 +95,12 @@ public final class Desktops implements AutoCloseable {
      * (the caller's job, so the denial is audited under the caller's request). Blocks while the
      * workspace's desktop starts (first session) and the connection is made.
      *
-     * @throws SpeException CONFLICT if the workspace is not running or the caller has a session on it;
+     * @throws SpeException CONFLICT if the workspace is not running, the caller has a session on it, or workspaces run on
+     *     Kubernetes (no desktop pod yet);
      *     UNAVAILABLE if the desktop cannot be started or reached
      */
     public DesktopSession open(Caller caller, Workspace workspace, Permit permit, int width, int height) {
+        workspaces.requireEmbedded(workspace.id(), "Remote desktops");
         if (workspace.state() != WorkspaceState.READY || workspaces.environment.sandboxSpec(workspace.id()).isEmpty()) {
             throw SpeException.conflict("Workspace %s is %s; start it before opening its desktop", workspace.id(), workspace.state());
         }

@@ -44,13 +44,18 @@ import org.spe.workspace.data.LocalSpark;
 import org.spe.workspace.embedded.EmbeddedWorkspaceEnvironment;
 import org.spe.workspace.kernel.JupyterServerSettings;
 import org.spe.workspace.lifecycle.Workspace;
+import org.spe.workspace.lifecycle.WorkspaceEnvironment;
 import org.spe.workspace.lifecycle.WorkspaceService;
+import org.spe.workspace.kernel.KernelGateway;
+import org.spe.workspace.kubernetes.KubernetesWorkspaceEnvironment;
+import org.spe.workspace.sql.WorkspaceSql;
 import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
 
 /**
- * The data plane, workspaces and releases of the embedded platform, wired over the core
+ * The data plane, workspaces and releases of the platform, wired over the core
  * {@link Platform}: extracts built by a local Spark session, workspaces in bubblewrap with a
- * Jupyter server, release requests over the workspaces' {@code outputs/}. Provisioning runs on a
+ * Jupyter server (embedded default) or in a namespace per workspace on Kubernetes
+ * ({@code workspaces.backend: kubernetes}), release requests over the workspaces' {@code outputs/}. Provisioning runs on a
  * background thread; a scheduler locks workspaces of unusable permits, suspends idle ones and runs
  * the daily audit monitoring. Thread-safe.
  */
@@ -72,7 +77,8 @@ public final class Workspaces implements AutoCloseable {
     public final EmbeddedWorkspaceEnvironment environment;
     public final WorkspaceService workspaces;
     public final ReleaseService releases;
-    public final DirectoryOutputFiles outputFiles;
+    /** The workspaces' {@code outputs/}: their folders under the data dir (embedded); not reachable on Kubernetes yet. */
+    public final org.spe.output.release.OutputFiles outputFiles;
     /** Remote desktops of the workspaces and their sessions. */
     public final Desktops desktops;
     /** Evidence of the tables made in workspaces ({@code spe.table}), kept by the platform under {@code <data-dir>/table-evidence/}. */
@@ -88,11 +94,17 @@ public final class Workspaces implements AutoCloseable {
     private final FeeTable fees;
     /** Kubernetes node pools (workspaces.kubernetes.cpuPool / gpuPool), when configured. */
     private volatile List<ComputePool> nodePools = List.of();
-    private io.fabric8.kubernetes.client.KubernetesClient kubernetes;
+    /** The cluster's API, when workspaces run on Kubernetes or node pools are configured. */
+    private final Optional<io.fabric8.kubernetes.client.KubernetesClient> kubernetes;
+    /** Workspaces on the cluster, with {@code workspaces.backend: kubernetes}; empty with the embedded backend. */
+    private final Optional<KubernetesWorkspaceEnvironment> kubernetesEnvironment;
 
     public Workspaces(Platform platform) {
         this.platform = requireNonNull(platform, "platform is null");
-        checkBackend(platform.config);
+        SpeConfig.KubernetesWorkspaces cluster = platform.config.workspaces().kubernetes();
+        boolean onKubernetes = platform.config.workspaces().onKubernetes();
+        this.kubernetes = onKubernetes || !cluster.cpuPool().isEmpty() || !cluster.gpuPool().isEmpty()
+                ? Optional.of(kubernetesClient(cluster)) : Optional.empty();
         Path data = platform.config.dataPath();
         this.lake = data.resolve("lake");
         this.extracts = data.resolve("extracts");
@@ -103,11 +115,14 @@ public final class Workspaces implements AutoCloseable {
         this.environment = new EmbeddedWorkspaceEnvironment(data.resolve("workspaces"), extracts, this::ensureExtract,
                 new BubblewrapSandboxFactory(runtime), JupyterServerSettings.defaults(runtime), platform.clock, this::spark,
                 runtime.resolve("python"), this::auditStatement, tableEvidence, this::compute);
+        this.kubernetesEnvironment = onKubernetes
+                ? Optional.of(new KubernetesWorkspaceEnvironment(kubernetes.orElseThrow(), cluster.toSettings(), extracts, this::ensureExtract, platform.clock))
+                : Optional.empty();
         Ed25519KeyPair certificateKey = platform.secrets.signingKeyPair("workspace/deletion-certificates");
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
-                environment, document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
+                kubernetesEnvironment.<WorkspaceEnvironment>map(k -> k).orElse(environment), document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
         registerMetrics(platform.metrics);
-        this.outputFiles = new DirectoryOutputFiles(data.resolve("workspaces"));
+        this.outputFiles = onKubernetes ? unroutedOutputs() : new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),
                 data.resolve("packages"), ReleaseLimits.defaults(), tableEvidence);
@@ -115,16 +130,106 @@ public final class Workspaces implements AutoCloseable {
     }
 
     /**
-     * Refuses a workspaces backend this server cannot run yet. The Kubernetes backend
-     * ({@code org.spe.workspace.kubernetes}) makes and tears down workspaces on a cluster, but the server does not yet
-     * route notebooks, SQL and files to workspace pods, so it refuses to start rather than run workspaces nobody can use.
-     *
-     * @throws org.spe.core.SpeException (invalid input) naming {@code workspaces.backend}
+     * The client of the cluster's API: at {@code workspaces.kubernetes.clientUrl} with the token read from
+     * {@code clientTokenFile} at each request (rotated service-account tokens keep working) and the CA of
+     * {@code clientCaFile}; without {@code clientUrl}, found as kubectl finds it (the pod's service account in the
+     * cluster, else KUBECONFIG).
      */
-    public static void checkBackend(SpeConfig config) {
-        if (config.workspaces().onKubernetes()) {
-            throw org.spe.core.SpeException.invalid("workspaces.backend is kubernetes, but this server does not yet route notebooks, SQL and files "
-                    + "to workspace pods (docs/kubernetes.md, \"Status\"); start it with workspaces.backend: embedded");
+    private static io.fabric8.kubernetes.client.KubernetesClient kubernetesClient(SpeConfig.KubernetesWorkspaces cluster) {
+        if (cluster.clientUrl().isEmpty()) {
+            return new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        }
+        var config = new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty()).withMasterUrl(cluster.clientUrl());
+        if (!cluster.clientCaFile().isEmpty()) {
+            config.withCaCertFile(cluster.clientCaFile());
+        }
+        if (!cluster.clientTokenFile().isEmpty()) {
+            Path tokenFile = Path.of(cluster.clientTokenFile());
+            config.withOauthTokenProvider(() -> {
+                try {
+                    return Files.readString(tokenFile).trim();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException("cannot read workspaces.kubernetes.clientTokenFile " + tokenFile, e);
+                }
+            });
+        }
+        return new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(config.build()).build();
+    }
+
+    /** Whether workspaces run on Kubernetes ({@code workspaces.backend: kubernetes}) rather than in embedded sandboxes. */
+    public boolean onKubernetes() {
+        return kubernetesEnvironment.isPresent();
+    }
+
+    /**
+     * The notebook gateway of a running workspace: its sandboxed Jupyter server (embedded), or its notebook pod's Jupyter
+     * server through the workspace's Service (Kubernetes). Empty while the workspace's notebook server does not run.
+     * Blocks for API calls on Kubernetes the first time.
+     */
+    public Optional<KernelGateway> gateway(String workspaceId) {
+        return kubernetesEnvironment.isPresent() ? kubernetesEnvironment.get().gateway(workspaceId) : environment.gateway(workspaceId);
+    }
+
+    /**
+     * The SQL endpoint of a running workspace (embedded backend only).
+     *
+     * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose workspace SQL runs on the Spark driver in
+     *     the notebook pod and is not routed through the platform yet (docs/kubernetes.md, "Status")
+     */
+    public Optional<WorkspaceSql> sql(String workspaceId) {
+        requireEmbedded(workspaceId, "SQL through the API");
+        return environment.sql(workspaceId);
+    }
+
+    /**
+     * The platform side of a running workspace's {@code spe} helper (SQL, tables), embedded backend only.
+     *
+     * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose pods have no helper socket
+     */
+    public Optional<org.spe.workspace.helper.ControlHandler> helper(String workspaceId) {
+        requireEmbedded(workspaceId, "Checked tables through the API");
+        return environment.helper(workspaceId);
+    }
+
+    /**
+     * The folder of a workspace on this machine (embedded backend only: notebook files and outputs live there).
+     *
+     * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose files are on the workspace's volume
+     */
+    public Path directory(String workspaceId) {
+        requireEmbedded(workspaceId, "Notebook files through the API");
+        return environment.directory(workspaceId);
+    }
+
+    /**
+     * The outputs of workspaces on Kubernetes: they are on each workspace's home volume, which the platform does not
+     * read yet, so listing them and release requests over them are refused, naming what is missing.
+     */
+    private org.spe.output.release.OutputFiles unroutedOutputs() {
+        return new org.spe.output.release.OutputFiles() {
+            @Override
+            public List<org.spe.output.release.OutputFile> list(String workspaceId) {
+                requireEmbedded(workspaceId, "Workspace outputs (file list, release requests)");
+                return List.of();
+            }
+
+            @Override
+            public java.io.InputStream open(String workspaceId, String relativePath) {
+                requireEmbedded(workspaceId, "Workspace outputs (file list, release requests)");
+                throw new IllegalStateException("unreachable: outputs are routed only on the embedded backend");
+            }
+        };
+    }
+
+    /**
+     * Refuses what is routed only to embedded workspaces.
+     *
+     * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, naming {@code what} and docs/kubernetes.md
+     */
+    void requireEmbedded(String workspaceId, String what) {
+        if (onKubernetes()) {
+            throw org.spe.core.SpeException.conflict("%s: not routed to workspaces on Kubernetes yet (workspace %s; docs/kubernetes.md, \"Status\"); "
+                    + "use its notebooks", what, workspaceId);
         }
     }
 
@@ -379,7 +484,7 @@ public final class Workspaces implements AutoCloseable {
         if (settings.cpuPool().isEmpty() && settings.gpuPool().isEmpty()) {
             return;
         }
-        kubernetes = new io.fabric8.kubernetes.client.KubernetesClientBuilder().build();
+        io.fabric8.kubernetes.client.KubernetesClient kubernetes = this.kubernetes.orElseThrow();
         List<ComputePool> pools = new java.util.ArrayList<>();
         Duration timeout = Duration.ofSeconds(settings.startTimeoutSeconds());
         if (!settings.cpuPool().isEmpty()) {
@@ -414,9 +519,7 @@ public final class Workspaces implements AutoCloseable {
         environment.stopAll();
         compute.ifPresent(c -> c.applications().close());
         pool.ifPresent(ComputePool::close);
-        if (kubernetes != null) {
-            kubernetes.close();
-        }
+        kubernetes.ifPresent(io.fabric8.kubernetes.client.KubernetesClient::close);
         synchronized (this) {
             if (spark != null) {
                 spark.close();

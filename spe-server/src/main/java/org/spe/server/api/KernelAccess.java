@@ -52,7 +52,7 @@ final class KernelAccess {
         if (workspace.state() != WorkspaceState.READY) {
             throw SpeException.conflict("Workspace %s is %s; its kernels are stopped; start it first", workspace.id(), workspace.state());
         }
-        return workspaces.environment.gateway(workspace.id())
+        return workspaces.gateway(workspace.id())
                 .orElseThrow(() -> SpeException.conflict("Workspace %s has no running notebook server; start it again", workspace.id()));
     }
 

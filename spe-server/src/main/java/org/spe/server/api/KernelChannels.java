@@ -248,7 +248,7 @@ final class KernelChannels {
     /** Asks the policy again and checks the workspace still runs; otherwise tells the browser why and closes. */
     private boolean stillAllowed(Channel channel) {
         Workspace workspace = workspaces.workspaces.find(channel.kernel().workspace().id()).orElse(null);
-        if (workspace == null || workspace.state() != WorkspaceState.READY || workspaces.environment.gateway(workspace.id()).isEmpty()) {
+        if (workspace == null || workspace.state() != WorkspaceState.READY || workspaces.gateway(workspace.id()).isEmpty()) {
             close(channel, "Workspace " + channel.kernel().workspace().id() + " is no longer running; its kernels are stopped");
             return false;
         }
@@ -284,7 +284,7 @@ final class KernelChannels {
     private void sweep() {
         try {
             for (Channel channel : List.copyOf(channels.values())) {
-                if (workspaces.environment.gateway(channel.kernel().workspace().id()).isEmpty()) {
+                if (workspaces.gateway(channel.kernel().workspace().id()).isEmpty()) {
                     close(channel, "Workspace " + channel.kernel().workspace().id() + " stopped (suspended, locked or destroyed); its kernels are cut");
                 }
             }

@@ -163,7 +163,7 @@ public final class NotebookRoutes implements RouteModule {
     }
 
     private NotebookStore store(Workspace workspace) {
-        return new NotebookStore(workspaces.environment.directory(workspace.id()).resolve("home"), NotebookStore.DEFAULT_MAX_BYTES);
+        return new NotebookStore(workspaces.directory(workspace.id()).resolve("home"), NotebookStore.DEFAULT_MAX_BYTES);
     }
 
     private static void auditKernel(Platform platform, Caller caller, KernelAccess.BoundKernel bound, String operation) {

@@ -95,7 +95,7 @@ public final class WorkspaceRoutes implements RouteModule {
                                 throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
                             }
                             SqlLimits limits = body.maxRows() == null ? SqlLimits.defaults() : SqlLimits.defaults().withAtMostRows(Math.max(1, body.maxRows()));
-                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                            WorkspaceSql sql = workspaces.sql(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", query).detail("via", "api").detail("queryId", queryId).build());
@@ -127,7 +127,7 @@ public final class WorkspaceRoutes implements RouteModule {
                             ObjectNode request = Json.mapper().valueToTree(body);
                             request.properties().removeIf(field -> field.getValue().isNull());
                             request.put("op", "table");
-                            ControlHandler helper = workspaces.environment.helper(workspace.id())
+                            ControlHandler helper = workspaces.helper(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", String.valueOf(body.query()))
@@ -149,7 +149,7 @@ public final class WorkspaceRoutes implements RouteModule {
                             if (!QUERY_ID.matcher(queryId).matches()) {
                                 throw SpeException.invalid("queryId must be 1-64 of [A-Za-z0-9_-]");
                             }
-                            WorkspaceSql sql = workspaces.environment.sql(workspace.id())
+                            WorkspaceSql sql = workspaces.sql(workspace.id())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; nothing runs", workspace.id(), workspace.state()));
                             boolean cancelled = sql.cancel("api-" + queryId);
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_CANCEL).object("query", queryId)
@@ -210,7 +210,7 @@ public final class WorkspaceRoutes implements RouteModule {
         if (workspace.state() != WorkspaceState.READY) {
             throw SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state());
         }
-        return workspaces.environment.gateway(workspace.id())
+        return workspaces.gateway(workspace.id())
                 .orElseThrow(() -> SpeException.conflict("Workspace %s has no running notebook server; start it again", workspace.id()));
     }
 

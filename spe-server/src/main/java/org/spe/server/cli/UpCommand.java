@@ -45,7 +45,6 @@ public final class UpCommand implements Callable<Integer> {
             file = candidate.toFile().isFile() ? Optional.of(candidate) : Optional.empty();
         }
         SpeConfig settings = ConfigLoader.load(file, System.getenv(), overrides);
-        org.spe.server.Workspaces.checkBackend(settings);
         Platform platform = Platform.start(settings, Clock.systemUTC());
         List<DemoSeed.Credential> seeded = settings.demo().seed() ? DemoSeed.seedAccounts(platform) : List.of();
         if (settings.demo().seed()) {

@@ -264,7 +264,7 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
     /** The Kubernetes workspaces backend (used when {@code workspaces.backend} is {@code kubernetes}); see docs/kubernetes.md. */
     public record KubernetesWorkspaces(String namespacePrefix, String platformNamespace, int platformPort, String apiServerUrl, String apiServerCidr,
             String image, String storageClass, String extractNfsServer, String extractNfsPath, int notebookCores, int notebookMemoryMb,
-            int startTimeoutSeconds, String cpuPool, String gpuPool) {
+            int startTimeoutSeconds, String cpuPool, String gpuPool, String clientUrl, String clientTokenFile, String clientCaFile) {
         public KubernetesWorkspaces {
             requireNonNull(namespacePrefix, "workspaces.kubernetes.namespacePrefix is null");
             requireNonNull(platformNamespace, "workspaces.kubernetes.platformNamespace is null");
@@ -276,6 +276,15 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
             requireNonNull(extractNfsPath, "workspaces.kubernetes.extractNfsPath is null");
             requireNonNull(cpuPool, "workspaces.kubernetes.cpuPool is null");
             requireNonNull(gpuPool, "workspaces.kubernetes.gpuPool is null");
+            requireNonNull(clientUrl, "workspaces.kubernetes.clientUrl is null");
+            requireNonNull(clientTokenFile, "workspaces.kubernetes.clientTokenFile is null");
+            requireNonNull(clientCaFile, "workspaces.kubernetes.clientCaFile is null");
+            if (!clientUrl.isEmpty() && !clientUrl.matches("https?://[^/\\s]+/?")) {
+                throw new IllegalArgumentException("workspaces.kubernetes.clientUrl must be empty or http(s)://<host>:<port>: " + clientUrl);
+            }
+            if (clientUrl.isEmpty() && (!clientTokenFile.isEmpty() || !clientCaFile.isEmpty())) {
+                throw new IllegalArgumentException("workspaces.kubernetes.clientTokenFile and clientCaFile need workspaces.kubernetes.clientUrl");
+            }
             for (String pool : java.util.List.of(cpuPool, gpuPool)) {
                 if (!pool.isEmpty() && !pool.matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-.a-z0-9]*[a-z0-9])?")) {
                     throw new IllegalArgumentException("workspaces.kubernetes.cpuPool and gpuPool must be <namespace>/<MachineDeployment name> or empty: " + pool);

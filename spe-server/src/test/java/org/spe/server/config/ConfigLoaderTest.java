@@ -39,6 +39,9 @@ class ConfigLoaderTest {
                 // the kubernetes backend needs its cluster settings too
                 KUBERNETES.forEach(environment::putIfAbsent);
             }
+            if (leaf.getKey().equals("workspaces.kubernetes.clientTokenFile") || leaf.getKey().equals("workspaces.kubernetes.clientCaFile")) {
+                environment.put("SPE_WORKSPACES_KUBERNETES_CLIENT_URL", "https://10.100.0.1:443"); // they go with an explicit API address
+            }
             SpeConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of());
             JsonNode node = Json.mapper().valueToTree(config);
             for (String part : leaf.getKey().split("\\.")) {
@@ -99,9 +102,14 @@ class ConfigLoaderTest {
                 .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.image must be pinned by digest");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_BACKEND", "kubernetes"), Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.");
-        assertThatThrownBy(() -> org.spe.server.Workspaces.checkBackend(config)).isInstanceOf(SpeException.class)
-                .hasMessageContaining("workspaces.backend is kubernetes, but this server does not yet route notebooks");
-        org.spe.server.Workspaces.checkBackend(ConfigLoader.load(Optional.empty(), Map.of(), Map.of()));
+        var tokenWithoutUrl = new java.util.HashMap<>(KUBERNETES);
+        tokenWithoutUrl.put("SPE_WORKSPACES_KUBERNETES_CLIENT_TOKEN_FILE", "/var/run/spe/token");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), tokenWithoutUrl, Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("clientTokenFile and clientCaFile need workspaces.kubernetes.clientUrl");
+        var badUrl = new java.util.HashMap<>(KUBERNETES);
+        badUrl.put("SPE_WORKSPACES_KUBERNETES_CLIENT_URL", "kubernetes.default");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), badUrl, Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.clientUrl must be empty or http(s)://");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_BACKEND", "docker"), Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.backend must be embedded or kubernetes");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_KUBERNETES_GPU_POOL", "gpu"), Map.of()))
@@ -132,6 +140,9 @@ class ConfigLoaderTest {
         }
         if (path.equals("secrets.vault.auth")) {
             return "approle";
+        }
+        if (path.equals("workspaces.kubernetes.clientUrl")) {
+            return "https://10.100.0.1:443";
         }
         if (path.equals("database.url")) {
             return "jdbc:postgresql://db.example:5432/spe";

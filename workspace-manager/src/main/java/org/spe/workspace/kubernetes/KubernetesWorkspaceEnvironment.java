@@ -23,12 +23,17 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.spe.core.RetriableException;
 import org.spe.core.permit.Permit;
 import org.spe.workspace.data.ExtractBuilder;
+import org.spe.workspace.kernel.HttpKernelGateway;
+import org.spe.workspace.kernel.KernelClientConfig;
+import org.spe.workspace.kernel.KernelGateway;
 import org.spe.workspace.lifecycle.DeletionCertificate;
 import org.spe.workspace.lifecycle.Workspace;
 import org.spe.workspace.lifecycle.WorkspaceEnvironment;
@@ -59,6 +64,8 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
     private final Consumer<Permit> extracts;
     private final Clock clock;
     private final SecureRandom random = new SecureRandom();
+    /** Clients of the running workspaces' Jupyter servers, made on first use and dropped when the workspace stops. */
+    private final ConcurrentMap<String, KernelGateway> gateways = new ConcurrentHashMap<>();
 
     /**
      * @param client a client with rights to manage namespaces, their objects and PersistentVolumes
@@ -96,6 +103,7 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
             apply(objects.serviceAccount());
             apply(objects.role());
             apply(objects.roleBinding());
+            createIfAbsent(objects.notebookService()); // its cluster IP is the API server's to allocate, and immutable
             createIfAbsent(objects.homeClaim());
             if (client.secrets().inNamespace(objects.namespace()).withName(WorkspaceObjects.JUPYTER_TOKEN).get() == null) {
                 byte[] token = new byte[32];
@@ -153,8 +161,7 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
                 if ("Failed".equals(pod.getStatus().getPhase())) {
                     throw new RetriableException("The notebook pod of workspace " + workspace.id() + " failed: " + describe(pod));
                 }
-                if (pod.getStatus().getConditions() != null && pod.getStatus().getConditions().stream()
-                        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()))) {
+                if (ready(pod)) {
                     return;
                 }
                 last = describe(pod);
@@ -186,6 +193,7 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
     @Override
     public void stop(Workspace workspace) {
         String namespace = namespace(workspace.id());
+        forgetGateway(workspace.id());
         call("stop", workspace, () -> {
             if (client.namespaces().withName(namespace).get() == null) {
                 return null;
@@ -220,6 +228,52 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
         return !"Succeeded".equals(phase) && !"Failed".equals(phase);
     }
 
+    /**
+     * The Kernel Gateway client of a running workspace's Jupyter server, reached through the workspace's notebook Service
+     * at {@code http://<cluster IP>:8888/} with the workspace's token; empty while the notebook pod is not ready or the
+     * Service has no cluster IP yet. The client is made on first use (also after a platform restart) and dropped when
+     * the workspace stops. Blocks for up to three API calls on first use.
+     */
+    public Optional<KernelGateway> gateway(String workspaceId) {
+        KernelGateway known = gateways.get(workspaceId);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        String namespace = namespace(workspaceId);
+        try {
+            Pod pod = client.pods().inNamespace(namespace).withName(KubernetesSparkConfig.DRIVER_POD).get();
+            if (pod == null || !alive(pod) || !ready(pod)) {
+                return Optional.empty();
+            }
+            var service = client.services().inNamespace(namespace).withName(WorkspaceObjects.NOTEBOOK_SERVICE).get();
+            String clusterIp = service == null || service.getSpec() == null ? null : service.getSpec().getClusterIP();
+            Optional<String> token = jupyterToken(workspaceId);
+            if (clusterIp == null || clusterIp.isEmpty() || "None".equals(clusterIp) || token.isEmpty()) {
+                return Optional.empty();
+            }
+            String host = clusterIp.contains(":") ? "[" + clusterIp + "]" : clusterIp;
+            KernelGateway gateway = new HttpKernelGateway(java.net.URI.create("http://" + host + ":" + WorkspaceObjects.JUPYTER_PORT + "/"),
+                    token.get(), KernelClientConfig.defaults());
+            KernelGateway raced = gateways.putIfAbsent(workspaceId, gateway);
+            return Optional.of(raced == null ? gateway : raced);
+        } catch (KubernetesClientException e) {
+            throw new RetriableException("Kubernetes refused to read the notebook of workspace " + workspaceId + ": "
+                    + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()), e);
+        }
+    }
+
+    private void forgetGateway(String workspaceId) {
+        KernelGateway gateway = gateways.remove(workspaceId);
+        if (gateway != null) {
+            gateway.close();
+        }
+    }
+
+    private static boolean ready(Pod pod) {
+        return pod.getStatus() != null && pod.getStatus().getConditions() != null
+                && pod.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
     /** The token the platform presents to the workspace's Jupyter server, once prepared. */
     public Optional<String> jupyterToken(String workspaceId) {
         Secret secret = client.secrets().inNamespace(namespace(workspaceId)).withName(WorkspaceObjects.JUPYTER_TOKEN).get();
@@ -229,6 +283,7 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
     @Override
     public DeletionCertificate wipe(Workspace workspace) {
         String namespace = namespace(workspace.id());
+        forgetGateway(workspace.id());
         List<DeletionCertificate.WipedFile> wiped = new ArrayList<>();
         long[] total = {0};
         call("wipe", workspace, () -> {
@@ -238,6 +293,7 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
             objects.addAll(client.persistentVolumes().withLabel(WorkspaceObjects.WORKSPACE_LABEL, WorkspaceObjects.labelValue(workspace.id())).list().getItems());
             objects.addAll(client.configMaps().inNamespace(namespace).withLabel(WorkspaceObjects.WORKSPACE_LABEL).list().getItems());
             objects.addAll(client.secrets().inNamespace(namespace).withLabel(WorkspaceObjects.WORKSPACE_LABEL).list().getItems());
+            objects.addAll(client.services().inNamespace(namespace).withLabel(WorkspaceObjects.WORKSPACE_LABEL).list().getItems());
             objects.addAll(client.network().v1().networkPolicies().inNamespace(namespace).list().getItems());
             objects.addAll(client.rbac().roleBindings().inNamespace(namespace).list().getItems());
             objects.addAll(client.rbac().roles().inNamespace(namespace).list().getItems());

@@ -31,7 +31,9 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
@@ -94,6 +96,10 @@ public final class WorkspaceObjects {
     public static final String HOME_CLAIM = "home";
     public static final String SPARK_CONFIG = "spark-defaults";
     public static final String JUPYTER_TOKEN = "jupyter-token";
+    /** The ClusterIP Service in front of the notebook pod's Jupyter server, through which the platform reaches it. */
+    public static final String NOTEBOOK_SERVICE = "notebook";
+    /** Label telling the notebook pod from executor pods (which carry the same workspace labels). */
+    public static final String COMPONENT_LABEL = "spe.org/component";
 
     private final KubernetesSettings settings;
     private final Workspace workspace;
@@ -134,7 +140,10 @@ public final class WorkspaceObjects {
         return new NamespaceBuilder().withNewMetadata().withName(namespace).withLabels(labels).endMetadata().build();
     }
 
-    /** The permit's quota plus the notebook pod; no load balancers or node ports; pods for the notebook and each executor. */
+    /**
+     * The permit's quota plus the notebook pod; one Service (the notebook's ClusterIP Service), no load balancers or node
+     * ports; pods for the notebook and each executor.
+     */
     public ResourceQuota resourceQuota() {
         return resourceQuota(KubernetesSparkConfig.executors(permit.quota()) + 1);
     }
@@ -153,7 +162,7 @@ public final class WorkspaceObjects {
         hard.put("requests.storage", new Quantity((quota.storageGb() * 1024L + 1) + "Mi"));
         hard.put("persistentvolumeclaims", new Quantity("3"));
         hard.put("pods", new Quantity(Integer.toString(pods)));
-        hard.put("services", new Quantity("0"));
+        hard.put("services", new Quantity("1"));
         hard.put("services.loadbalancers", new Quantity("0"));
         hard.put("services.nodeports", new Quantity("0"));
         return new ResourceQuotaBuilder().withMetadata(meta(QUOTA)).withNewSpec().withHard(hard).endSpec().build();
@@ -201,6 +210,24 @@ public final class WorkspaceObjects {
                 .addNewEgress().withTo(platform).addNewPort().withProtocol("TCP").withNewPort(settings.platformPort()).endPort().endEgress()
                 .addNewEgress().withTo(apiServer).addNewPort().withProtocol("TCP").withNewPort(443).endPort().endEgress()
                 .endSpec().build();
+    }
+
+    /**
+     * The ClusterIP Service of the notebook pod's Jupyter server (port {@value #JUPYTER_PORT}), selecting the notebook pod
+     * only; the platform's server pods reach it by its cluster IP (the NetworkPolicy admits them on that port), so no DNS
+     * is needed. Neither a node port nor a load balancer: nothing outside the cluster reaches it.
+     */
+    public Service notebookService() {
+        return new ServiceBuilder().withMetadata(meta(NOTEBOOK_SERVICE)).withNewSpec()
+                .withType("ClusterIP")
+                .withSelector(notebookSelector())
+                .addNewPort().withName("jupyter").withProtocol("TCP").withPort(JUPYTER_PORT).withNewTargetPort(JUPYTER_PORT).endPort()
+                .endSpec().build();
+    }
+
+    /** The labels that pick the notebook pod out of the workspace's pods. */
+    public Map<String, String> notebookSelector() {
+        return Map.of(WORKSPACE_LABEL, labelValue(workspace.id()), COMPONENT_LABEL, "notebook");
     }
 
     public ServiceAccount serviceAccount() {
@@ -339,7 +366,9 @@ public final class WorkspaceObjects {
                         mount("spark-conf", KubernetesSparkConfig.CONF_DIRECTORY, true),
                         mount("tmp", "/tmp", false))
                 .build();
-        return new PodBuilder().withMetadata(meta(KubernetesSparkConfig.DRIVER_POD)).withNewSpec()
+        ObjectMeta podMeta = meta(KubernetesSparkConfig.DRIVER_POD);
+        podMeta.getLabels().put(COMPONENT_LABEL, "notebook");
+        return new PodBuilder().withMetadata(podMeta).withNewSpec()
                 .withServiceAccountName(KubernetesSparkConfig.SERVICE_ACCOUNT)
                 .withAutomountServiceAccountToken(true)
                 .withEnableServiceLinks(false)

@@ -4,7 +4,6 @@ import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.grouping_id;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -40,8 +39,7 @@ import scala.jdk.javaapi.CollectionConverters;
  *       negatives, the largest contribution and how many persons have a contribution;
  *   <li>the second-largest contribution: {@code Q} joined with each cell's largest (broadcast), the
  *       largest contribution below it and the number of persons tied at it;
- *   <li>distinct facilities: distinct (cell, facility) pairs of the rows, counted per cell and
- *       margin by grouping sets.
+ *   <li>distinct facilities: {@link SparkFacilities}.
  * </ol>
  *
  * Σ(x − mean)² of a cell is Σ over its (cell, person) groups of their own Σ(x − meanᵢ)² plus
@@ -170,7 +168,9 @@ final class SparkEvidence {
             }
             Map<GroupKey, Row> seconds = hasValue ? seconds(q, groupRows, groupColumns) : Map.of();
             long second = System.nanoTime();
-            Map<GroupKey, Long> facilities = trackFacilities ? facilities(rowsOfCells, rowLabels, columnLabels, labels, margins) : Map.of();
+            Map<SparkTableFunction.PartialKey, Long> facilities = trackFacilities
+                    ? SparkFacilities.count(rowsOfCells, rowCount, columnCount, margins)
+                    : Map.of();
             LOG.info("evidence of {} cells and margins: one cell per person {} ({} ms), per-person sums and groups {} ms, "
                     + "second-largest {} ms, facilities {} ms", groupRows.size(), onePerCell, (checked - checkStarted) / 1_000_000,
                     (grouped - started) / 1_000_000, (second - grouped) / 1_000_000, (System.nanoTime() - second) / 1_000_000);
@@ -181,7 +181,7 @@ final class SparkEvidence {
                 SparkTableFunction.PartialKey partial = partialKey(key, rowCount, columnCount);
                 try {
                     cells.put(partial, evidence(row, base, key, seconds.get(key), hasValue,
-                            trackFacilities ? OptionalLong.of(facilities.getOrDefault(key, 0L)) : OptionalLong.empty()));
+                            trackFacilities ? OptionalLong.of(facilities.getOrDefault(partial, 0L)) : OptionalLong.empty()));
                 } catch (IllegalArgumentException e) {
                     throw org.spe.core.SpeException.invalid("cell %s/%s: %s (values too large to add up)", partial.row(), partial.column(),
                             e.getMessage());
@@ -267,33 +267,6 @@ final class SparkEvidence {
         }
         values[groupColumnCount] = groupRow.get(groupColumnCount + 10);
         return org.apache.spark.sql.RowFactory.create(values);
-    }
-
-    /** Distinct facilities per cell and margin: distinct (cell, facility) pairs, counted by grouping sets. */
-    private static Map<GroupKey, Long> facilities(Dataset<Row> rowsOfCells, List<String> rowLabels, List<String> columnLabels,
-            List<String> labels, boolean margins) {
-        List<String> pairColumns = new ArrayList<>(labels);
-        pairColumns.add("_f");
-        Dataset<Row> pairs = rowsOfCells.select(columns(pairColumns)).distinct();
-        Dataset<Row> counts;
-        if (margins) {
-            counts = pairs.groupingSets(groupingSets(sets(rowLabels, columnLabels)), columns(labels))
-                    .agg(grouping_id(columns(labels)).cast("int").alias("_g"), countDistinct(col("_f")).alias("_nf"));
-            List<Column> ordered = new ArrayList<>(List.of(col("_g")));
-            labels.forEach(label -> ordered.add(coalesce(col(label), lit("")).alias(label)));
-            ordered.add(col("_nf"));
-            counts = counts.select(ordered.toArray(Column[]::new));
-        } else {
-            List<Column> ordered = new ArrayList<>(List.of(lit(0).alias("_g")));
-            labels.forEach(label -> ordered.add(col(label)));
-            ordered.add(col("_nf"));
-            counts = pairs.groupBy(columns(labels)).agg(count(lit(1)).alias("_nf")).select(ordered.toArray(Column[]::new));
-        }
-        Map<GroupKey, Long> result = new HashMap<>();
-        for (Row row : counts.collectAsList()) {
-            result.put(GroupKey.of(row, labels.size()), row.getLong(labels.size() + 1));
-        }
-        return result;
     }
 
     private static CellEvidence evidence(Row row, int base, GroupKey key, Row second, boolean hasValue, OptionalLong facilities) {

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.collect_list;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
@@ -62,8 +61,8 @@ import org.spe.output.sdc.offline.CsvTableBuilder;
  * contribution is the merge of their cells in that margin, so a person in several cells of a margin
  * counts once there. The partials of different partitions hold different persons and are merged
  * exactly on the driver. Nothing is approximate: persons are counted by their pseudonym, not a hash.
- * Distinct facilities, when asked, come from the distinct (cell, facility) pairs of the same rows,
- * counted per cell and margin by Spark (a set per person would need Spark's slow object aggregation).
+ * Distinct facilities, when asked, come from per-cell bitmaps of facility numbers built by Spark
+ * ({@link SparkFacilities}; a set per person would need Spark's slow object aggregation).
  *
  * <p>The result equals the offline checker's ({@code SdcOfflineChecker}) for the same rows, up to
  * floating-point rounding of sums and variances. Labels are the string form of the row and column
@@ -186,15 +185,19 @@ public final class SparkTableFunction {
                 throw SpeException.invalid("value column '%s' holds %d NaN or infinite values; use null for a missing value",
                         request.value().orElseThrow(), all.nonFinite);
             }
+            long folded = System.nanoTime();
             Map<PartialKey, Long> facilities = trackFacilities
-                    ? facilityCounts(rowsOfCells, rowCount, columnCount, request.margins())
+                    ? SparkFacilities.count(rowsOfCells, rowCount, columnCount, request.margins())
                     : Map.of();
+            long counted = System.nanoTime();
             Built built = assemble(request, all.cells.keySet(), key -> evidence(request, all, key, trackFacilities, facilities));
             OutputCheck check = TableChecker.check(built.table, profile);
             Optional<Map<CellKey, RoaringBitmap>> populations = dictionary.map(d -> populations(
                     perPerson, rowCount, columnCount, request, built.table, d));
-            LOG.info("table {} made: {} cells, {} rows, {} partitions, {} ms", request.name(), built.table.cells().size(),
-                    built.rows, parts.size(), (System.nanoTime() - started) / 1_000_000);
+            LOG.info("table {} made: {} cells, {} rows, {} partitions, {} ms (per-person sums and fold {} ms, facilities {} ms, "
+                    + "rules and populations {} ms)", request.name(), built.table.cells().size(), built.rows, parts.size(),
+                    (System.nanoTime() - started) / 1_000_000, (folded - started) / 1_000_000, (counted - folded) / 1_000_000,
+                    (System.nanoTime() - counted) / 1_000_000);
             return new TableResult(built.table, check, populations, built.rows);
         } finally {
             if (dictionary.isPresent()) {
@@ -285,72 +288,6 @@ public final class SparkTableFunction {
     }
 
     private record Built(SdcTable table, long rows) {}
-
-    /**
-     * Distinct facilities per cell and margin, exactly: distinct (cell, facility) pairs, then counts
-     * per cell and per margin in one Spark job. Apart from the per-person pass because a set of
-     * facilities per (cell, person) group would need Spark's slow object aggregation.
-     */
-    private static Map<PartialKey, Long> facilityCounts(Dataset<Row> rowsOfCells, int rowCount, int columnCount,
-            boolean margins) {
-        List<String> labels = new ArrayList<>();
-        List<String> rowLabels = new ArrayList<>();
-        List<String> columnLabels = new ArrayList<>();
-        for (int i = 0; i < rowCount; i++) {
-            labels.add("_r" + i);
-            rowLabels.add("_r" + i);
-        }
-        for (int i = 0; i < columnCount; i++) {
-            labels.add("_c" + i);
-            columnLabels.add("_c" + i);
-        }
-        List<Column> pairColumns = new ArrayList<>(labels.stream().map(org.apache.spark.sql.functions::col).toList());
-        pairColumns.add(col("_f"));
-        Dataset<Row> pairs = rowsOfCells.select(pairColumns.toArray(Column[]::new)).distinct();
-        return facilityCounts(pairs, labels, rowLabels, columnLabels, margins);
-    }
-
-    private static Map<PartialKey, Long> facilityCounts(Dataset<Row> pairs, List<String> labels, List<String> rowLabels,
-            List<String> columnLabels, boolean margins) {
-        int rowCount = rowLabels.size();
-        int columnCount = columnLabels.size();
-        Dataset<Row> counts = countsOf(pairs, labels, labels, 0);
-        if (margins) {
-            if (columnCount > 0) {
-                counts = counts.unionAll(countsOf(pairs, labels, rowLabels, 1))
-                        .unionAll(countsOf(pairs, labels, columnLabels, 2));
-            }
-            counts = counts.unionAll(countsOf(pairs, labels, List.of(), 3));
-        }
-        List<String> allRow = java.util.Collections.nCopies(rowCount, CellKey.ALL);
-        List<String> allColumn = java.util.Collections.nCopies(columnCount, CellKey.ALL);
-        Map<PartialKey, Long> result = new HashMap<>();
-        for (Row row : counts.collectAsList()) {
-            int kind = row.getInt(0);
-            PartialKey interior = PartialKey.interior(row, 1, rowCount, columnCount);
-            PartialKey key = switch (kind) {
-                case 0 -> interior;
-                case 1 -> new PartialKey(interior.row(), allColumn, false, true);
-                case 2 -> new PartialKey(allRow, interior.column(), true, false);
-                default -> new PartialKey(allRow, allColumn, true, columnCount > 0);
-            };
-            result.put(key, row.getLong(1 + rowCount + columnCount));
-        }
-        return result;
-    }
-
-    /** Facility counts grouped by {@code keep}, the other labels blank, tagged with {@code kind}. */
-    private static Dataset<Row> countsOf(Dataset<Row> pairs, List<String> labels, List<String> keep, int kind) {
-        Column[] keys = keep.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-        Dataset<Row> grouped = pairs.groupBy(keys).agg(countDistinct(col("_f")).alias("_nf"));
-        List<Column> out = new ArrayList<>();
-        out.add(lit(kind).alias("_kind"));
-        for (String label : labels) {
-            out.add(keep.contains(label) ? col(label) : lit("").alias(label));
-        }
-        out.add(col("_nf"));
-        return grouped.select(out.toArray(Column[]::new));
-    }
 
     private static Built assemble(TableRequest request, java.util.Set<PartialKey> found,
             java.util.function.Function<PartialKey, CellEvidence> evidenceOf) {

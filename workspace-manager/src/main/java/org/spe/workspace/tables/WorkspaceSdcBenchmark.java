@@ -42,11 +42,13 @@ import org.spe.workspace.data.LocalSpark;
  * times {@link SparkTableFunction#make} end to end: per-person sums, evidence, margins and the rule
  * results of every cell. Then runs the offline benchmark on its own CSV of the same shape.
  *
- * <p>Figures: {@code workspaceTenMillionSeconds} (one run after a warm-up on 100,000 rows of the same
- * shape, {@code workspaceWarmUpSeconds}, which pays for JIT and Spark's code generation),
- * {@code bareGroupBySeconds} (the same cells' mean and count by a plain Spark group-by over the same
- * cached data, in the same run) and {@code workspaceToBareGroupByRatio}, the load averages before
- * and after,
+ * <p>Figures: {@code workspaceTenMillionSeconds} (the median of three runs after a warm-up on
+ * 100,000 rows of the same shape, {@code workspaceWarmUpSeconds}, which pays for JIT and Spark's code
+ * generation; each run in {@code workspaceRunsSeconds}), {@code bareGroupBySeconds} (the same cells'
+ * mean and count by a plain Spark group-by over the same cached data, alternating with the table's
+ * runs, median of three) and {@code workspaceToBareGroupByRatio}; the same in process CPU seconds
+ * ({@code workspaceCpuSeconds}, {@code bareGroupByCpuSeconds}, {@code workspaceToBareGroupByCpuRatio}),
+ * steadier than wall time on a shared machine; the load averages before and after,
  * {@code workspaceCells}, {@code workspaceRows}, {@code workspaceCacheSeconds}, and the offline
  * figures of {@link SdcBenchmark#measureOffline}. The figure names keep "TenMillion" whatever
  * {@code rows} is; {@code rows} and {@code workspaceRows} say what was run. Blocking.
@@ -56,6 +58,8 @@ public final class WorkspaceSdcBenchmark {
         "0-9", "10-19", "20-29", "30-39", "40-49", "50-59", "60-69", "70-79", "80-89", "90+"
     };
     private static final int ROWS_PER_PERSON = 4;
+    /** Timed runs of the table and of the bare group-by, alternating; the figures are their medians. */
+    private static final int TIMED_RUNS = 3;
 
     private WorkspaceSdcBenchmark() {}
 
@@ -94,9 +98,6 @@ public final class WorkspaceSdcBenchmark {
                     request.columns(), request.value(), request.aggregation(), request.personId(), request.facility(), true, "default"));
             small.unpersist();
             double first = (System.nanoTime() - start) / 1e9;
-            start = System.nanoTime();
-            TableResult result = SparkTableFunction.make(spark, request);
-            double second = (System.nanoTime() - start) / 1e9;
             // the same table along the aggregated path, for comparison in the same run (skipped for big runs: it is slower)
             double aggregated = -1;
             if (rows <= 2_000_000) {
@@ -105,23 +106,48 @@ public final class WorkspaceSdcBenchmark {
                 aggregated = (System.nanoTime() - start) / 1e9;
                 out.printf("aggregated path %.3f s%n", aggregated);
             }
-            // the baseline in the same run: a bare group-by of the same cells (mean and count, no persons, no evidence)
+            // the baseline in the same run: a bare group-by of the same cells (mean and count, no persons, no evidence);
+            // the two alternate so that a change of load on the shared machine falls on both
             bareGroupBy(data);
-            start = System.nanoTime();
-            long bareCells = bareGroupBy(data);
-            double bare = (System.nanoTime() - start) / 1e9;
+            double[] table = new double[TIMED_RUNS];
+            double[] tableCpu = new double[TIMED_RUNS];
+            double[] bare = new double[TIMED_RUNS];
+            double[] bareCpu = new double[TIMED_RUNS];
+            TableResult result = null;
+            long bareCells = 0;
+            for (int run = 0; run < TIMED_RUNS; run++) {
+                long cpu = processCpuNanos();
+                start = System.nanoTime();
+                bareCells = bareGroupBy(data);
+                bare[run] = (System.nanoTime() - start) / 1e9;
+                bareCpu[run] = (processCpuNanos() - cpu) / 1e9;
+                cpu = processCpuNanos();
+                start = System.nanoTime();
+                result = SparkTableFunction.make(spark, request);
+                table[run] = (System.nanoTime() - start) / 1e9;
+                tableCpu[run] = (processCpuNanos() - cpu) / 1e9;
+                out.printf("run %d: table %.3f s (CPU %.3f s), bare group-by %.3f s (CPU %.3f s)%n", run + 1, table[run],
+                        tableCpu[run], bare[run], bareCpu[run]);
+            }
+            double second = median(table);
+            double bareSeconds = median(bare);
             double loadAfter = loadAverage();
-            out.printf("in-workspace table of %d cells: warm-up %.3f s, timed run %.3f s; bare group-by of %d cells %.3f s "
-                    + "(ratio %.1f); load average %.1f -> %.1f%n", result.table().cells().size(), first, second, bareCells, bare,
-                    second / bare, loadBefore, loadAfter);
+            out.printf("in-workspace table of %d cells: warm-up %.3f s, timed median %.3f s; bare group-by of %d cells %.3f s "
+                    + "(ratio %.1f; CPU ratio %.1f); load average %.1f -> %.1f%n", result.table().cells().size(), first, second,
+                    bareCells, bareSeconds, second / bareSeconds, median(tableCpu) / median(bareCpu), loadBefore, loadAfter);
             Map<String, Object> figures = new LinkedHashMap<>();
             figures.put("workspaceTenMillionSeconds", rounded(second));
+            figures.put("workspaceRunsSeconds", Arrays.stream(table).map(WorkspaceSdcBenchmark::rounded).boxed().toList());
+            figures.put("workspaceCpuSeconds", rounded(median(tableCpu)));
             figures.put("workspaceWarmUpSeconds", rounded(first));
             if (aggregated >= 0) {
                 figures.put("workspaceAggregatedPathSeconds", rounded(aggregated));
             }
-            figures.put("bareGroupBySeconds", rounded(bare));
-            figures.put("workspaceToBareGroupByRatio", rounded(second / bare));
+            figures.put("bareGroupBySeconds", rounded(bareSeconds));
+            figures.put("bareGroupByRunsSeconds", Arrays.stream(bare).map(WorkspaceSdcBenchmark::rounded).boxed().toList());
+            figures.put("bareGroupByCpuSeconds", rounded(median(bareCpu)));
+            figures.put("workspaceToBareGroupByRatio", rounded(second / bareSeconds));
+            figures.put("workspaceToBareGroupByCpuRatio", rounded(median(tableCpu) / median(bareCpu)));
             figures.put("loadAverageBefore", rounded(loadBefore));
             figures.put("loadAverageAfter", rounded(loadAfter));
             figures.put("workspaceCacheSeconds", rounded(cacheSeconds));
@@ -140,6 +166,19 @@ public final class WorkspaceSdcBenchmark {
         return data.groupBy(col("sex"), col("age_band"), col("prefecture"))
                 .agg(org.apache.spark.sql.functions.avg(col("cost_yen")), org.apache.spark.sql.functions.count(lit(1)))
                 .collectAsList().size();
+    }
+
+    /** CPU time of the whole process (driver and Spark's executor threads), steadier than wall time under load. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     /** The one-minute load average of the machine (the benchmark is compared with a baseline in the same run because of it). */

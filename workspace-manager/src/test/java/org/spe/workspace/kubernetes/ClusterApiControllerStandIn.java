@@ -16,9 +16,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * of each MachineDeployment at {@code spec.replicas}, joins a ready Node for each new Machine and, when shrinking, deletes
  * Machines marked {@code cluster.x-k8s.io/delete-machine} first (as Cluster API does), with their Nodes.
  */
-final class ClusterApiControllerStandIn implements AutoCloseable {
+public final class ClusterApiControllerStandIn implements AutoCloseable {
     /** One MachineDeployment it reconciles, with what its nodes offer. */
-    record Pool(String namespace, String name, String poolLabel, int cores, int memoryGi, int gpus) {}
+    public record Pool(String namespace, String name, String poolLabel, int cores, int memoryGi, int gpus) {}
 
     private final KubernetesClient client;
     private final List<Pool> pools;
@@ -27,7 +27,7 @@ final class ClusterApiControllerStandIn implements AutoCloseable {
     private volatile boolean paused;
     private volatile boolean closed;
 
-    ClusterApiControllerStandIn(KubernetesClient client, List<Pool> pools) {
+    public ClusterApiControllerStandIn(KubernetesClient client, List<Pool> pools) {
         this.client = client;
         this.pools = List.copyOf(pools);
         for (Pool pool : pools) {
@@ -43,7 +43,7 @@ final class ClusterApiControllerStandIn implements AutoCloseable {
     }
 
     /** Stops joining and removing nodes (a cluster that does not keep up). */
-    void pause(boolean pause) {
+    public void pause(boolean pause) {
         this.paused = pause;
     }
 

@@ -89,7 +89,7 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(hard(quota)).containsEntry("requests.cpu", "3").containsEntry("limits.cpu", "3")
                 .containsEntry("requests.memory", "10240Mi").containsEntry("limits.memory", "10240Mi")
                 .containsEntry("requests.nvidia.com/gpu", "0").containsEntry("requests.storage", "10241Mi")
-                .containsEntry("pods", "0").containsEntry("services", "0").containsEntry("services.loadbalancers", "0")
+                .containsEntry("pods", "0").containsEntry("services", "1").containsEntry("services.loadbalancers", "0")
                 .containsEntry("services.nodeports", "0").containsEntry("persistentvolumeclaims", "3");
 
         List<LimitRangeItem> limits = client.limitRanges().inNamespace(ns).withName("workspace-limits").get().getSpec().getLimits();
@@ -140,6 +140,17 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         });
         assertThat(client.serviceAccounts().inNamespace(ns).withName("workspace").get()).isNotNull();
 
+        // The platform reaches the Jupyter server through this Service only: cluster-internal, the notebook pod only.
+        var service = client.services().inNamespace(ns).withName("notebook").get();
+        assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
+        assertThat(service.getSpec().getSelector()).containsOnly(Map.entry("spe.org/workspace", "w-0101"), Map.entry("spe.org/component", "notebook"));
+        assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+            assertThat(port.getPort()).isEqualTo(8888);
+            assertThat(port.getTargetPort().getIntVal()).isEqualTo(8888);
+            assertThat(port.getProtocol()).isEqualTo("TCP");
+            assertThat(port.getNodePort()).isNull();
+        });
+
         PersistentVolumeClaim home = client.persistentVolumeClaims().inNamespace(ns).withName("home").get();
         assertThat(home.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
         assertThat(home.getSpec().getStorageClassName()).isEqualTo("gp3-encrypted");
@@ -174,6 +185,7 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(extract.getSpec().getVolumeName()).isEqualTo(ns + "-extract-v1");
 
         Pod pod = client.pods().inNamespace(ns).withName("notebook").get();
+        assertThat(pod.getMetadata().getLabels()).containsEntry("spe.org/component", "notebook");
         assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
         assertThat(pod.getSpec().getSecurityContext().getRunAsUser()).isEqualTo(1000L);
         assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
@@ -305,6 +317,7 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.secrets().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.network().v1().networkPolicies().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.rbac().roles().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.rbac().roleBindings().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(client.serviceAccounts().inNamespace(ns).list().getItems()).isEmpty();
@@ -316,7 +329,7 @@ class KubernetesWorkspaceEnvironmentAgainstMockApiServerIT {
         assertThat(certificate.wipedAt()).isEqualTo(Instant.parse("2026-06-02T10:00:00Z"));
         assertThat(certificate.files()).extracting(DeletionCertificate.WipedFile::path).contains("PersistentVolumeClaim/" + ns + "/home",
                 "PersistentVolumeClaim/" + ns + "/extract-v1", "PersistentVolume/" + ns + "-extract-v1", "Secret/" + ns + "/jupyter-token",
-                "NetworkPolicy/" + ns + "/workspace-isolation", "Namespace/" + ns);
+                "NetworkPolicy/" + ns + "/workspace-isolation", "Service/" + ns + "/notebook", "Namespace/" + ns);
         assertThat(certificate.files()).allSatisfy(f -> assertThat(f.sha256()).matches("[0-9a-f]{64}"));
         assertThat(certificate.totalBytes()).isEqualTo(10L * 1024 * 1024 * 1024 + 1024 * 1024);
 
