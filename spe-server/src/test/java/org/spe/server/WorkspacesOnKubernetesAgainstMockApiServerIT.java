@@ -1,6 +1,7 @@
 package org.spe.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.Container;
@@ -28,6 +29,7 @@ import org.spe.core.catalog.Dataset;
 import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.event.EventOutcome;
+import org.spe.server.testing.GuacamoleBrowser;
 import org.spe.server.testing.NotebookContainerStandIn;
 import org.spe.server.testing.TestServer;
 import org.spe.workspace.data.LocalSpark;
@@ -58,13 +60,20 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     private String workspaceId;
     private String namespace;
     private String clusterIp;
+    private java.nio.file.Path tokenFile;
 
     @BeforeAll
     void start() {
         kubelets = new KubeletStandIn(client, new NotebookContainerStandIn(client));
         clusterApi = new ClusterApiControllerStandIn(client, List.of(new ClusterApiControllerStandIn.Pool("capi-system", "spe-cpu", "cpu", 4, 16, 0),
                 new ClusterApiControllerStandIn.Pool("capi-system", "spe-gpu", "gpu", 8, 64, 2)));
-        platform = new TestServer(Map.ofEntries(Map.entry("compute.workers", "0"), Map.entry("workspaces.backend", "kubernetes"),
+        try {
+            tokenFile = java.nio.file.Files.createTempFile("spe-kubernetes-token", "");
+            java.nio.file.Files.writeString(tokenFile, "spe-token-1\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        platform = new TestServer(Map.ofEntries(Map.entry("workspaces.kubernetes.clientTokenFile", tokenFile.toString()),Map.entry("compute.workers", "0"), Map.entry("workspaces.backend", "kubernetes"),
                 Map.entry("workspaces.kubernetes.clientUrl", server.url("/").replaceAll("/$", "")),
                 Map.entry("workspaces.kubernetes.apiServerUrl", "https://10.100.0.1:443"), Map.entry("workspaces.kubernetes.apiServerCidr", "10.0.0.0/24"),
                 Map.entry("workspaces.kubernetes.image", IMAGE), Map.entry("workspaces.kubernetes.storageClass", "gp3-encrypted"),
@@ -91,6 +100,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         }
         kubelets.close();
         clusterApi.close();
+        tokenFile.toFile().delete();
     }
 
     @Test
@@ -171,6 +181,11 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
             assertThat(refused.status()).as(call[1] + " " + refused.body()).isEqualTo(409);
             assertThat(refused.json().get("detail").asText()).contains("not routed to workspaces on Kubernetes yet", "docs/kubernetes.md");
         }
+        // No desktop pod yet: the desktop tunnel's upgrade is refused with 409 as well.
+        assertThatThrownBy(() -> GuacamoleBrowser.open(platform.server.port(), "/api/v1/workspaces/" + workspaceId + "/desktop/tunnel?csrf=" + alice.csrf(),
+                alice.cookie(), java.util.Optional.of(platform.baseUrl())))
+                .isInstanceOf(java.util.concurrent.CompletionException.class).cause().isInstanceOf(java.net.http.WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((java.net.http.WebSocketHandshakeException) e).getResponse().statusCode()).isEqualTo(409));
 
         assertThat(audited("workspace.request", EventOutcome.SUCCESS)).anyMatch(e -> e.workspaceId().orElse("").equals(workspaceId)
                 && e.caller().userId().equals("alice"));
@@ -180,6 +195,23 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
 
     @Test
     @Order(2)
+    void reconciliationStartsAgainAReadyWorkspaceWhoseNotebookPodWasLost() {
+        // A node went away with the notebook pod; at restart (and here, directly) reconciliation finds the READY workspace
+        // without a running pod and starts it again.
+        client.pods().inNamespace(namespace).withName("notebook").withGracePeriod(0).delete();
+        awaitClosed(clusterIp);
+        platform.workspaces.workspaces.reconcile();
+
+        Pod again = client.pods().inNamespace(namespace).withName("notebook").get();
+        assertThat(again.getStatus().getConditions()).anySatisfy(c -> assertThat(c.getType() + "=" + c.getStatus()).isEqualTo("Ready=True"));
+        TestServer.Client alice = platform.login("alice");
+        assertThat(platform.get(alice, "/api/v1/workspaces/" + workspaceId).json().get("state").asText()).isEqualTo("READY");
+        TestServer.Answer kernel = platform.post(alice, "/api/v1/workspaces/" + workspaceId + "/kernels", null);
+        assertThat(kernel.status()).as(kernel.body()).isEqualTo(201);
+    }
+
+    @Test
+    @Order(3)
     void bobIsRefusedAndTheRefusalIsAudited() {
         TestServer.Client bob = platform.login("bob");
         int before = platform.events.events().size();
@@ -192,7 +224,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void suspendingThePermitLocksTheWorkspaceAndItsPodsGoAtOnce() {
         // What the workspace's Spark driver would have asked for: an executor pod.
         client.pods().inNamespace(namespace).resource(new PodBuilder().withNewMetadata().withName("claims-exec-1").withNamespace(namespace)
@@ -218,7 +250,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void destroyRemovesTheNamespaceAndEverythingInIt() {
         TestServer.Client oscar = platform.login("oscar");
         TestServer.Answer destroyed = platform.post(oscar, "/api/v1/workspaces/" + workspaceId + "/destroy", null);
@@ -239,8 +271,8 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
     }
 
     @Test
-    @Order(5)
-    void oscarScalesTheClusterNodePoolsAndListsThem() {
+    @Order(6)
+    void oscarScalesTheClusterNodePoolsAndListsThem() throws Exception {
         TestServer.Client oscar = platform.login("oscar");
         TestServer.Answer cpu = platform.post(oscar, "/api/v1/pools/cpu/scale", "{\"workers\": 1}");
         assertThat(cpu.status()).as(cpu.body()).isEqualTo(200);
@@ -263,11 +295,30 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         assertThat(((Map<?, ?>) deployment.get("spec")).get("replicas")).isEqualTo(2);
         assertThat(audited("pool.change", EventOutcome.SUCCESS)).anyMatch(e -> e.objectId().equals("gpu") && e.details().get("workersAfter").equals(2));
 
+        // The platform presents the token in clientTokenFile, read again at each request, so a rotated token is used at once.
+        assertThat(bearerTokensSent()).contains("spe-token-1");
+        java.nio.file.Files.writeString(tokenFile, "spe-token-2\n");
+        assertThat(platform.get(oscar, "/api/v1/pools").status()).isEqualTo(200);
+        assertThat(bearerTokensSent()).filteredOn(token -> token.startsWith("spe-token-")).containsExactly("spe-token-2");
+
         TestServer.Client alice = platform.login("alice");
         assertThat(platform.post(alice, "/api/v1/pools/gpu/scale", "{\"workers\": 0}").status()).isEqualTo(403);
         assertThat(audited("pool.change", EventOutcome.DENIED)).anyMatch(e -> e.caller().userId().equals("alice"));
         assertThat(((Map<?, ?>) client.genericKubernetesResources(MachineDeploymentScaler.MACHINE_DEPLOYMENTS).inNamespace("capi-system")
                 .withName("spe-gpu").get().getAdditionalProperties().get("spec")).get("replicas")).isEqualTo(2);
+    }
+
+    /** The bearer tokens of the requests the mock API server received since last asked (the stand-ins' client sends its own). */
+    private static java.util.Set<String> bearerTokensSent() throws InterruptedException {
+        java.util.Set<String> tokens = new java.util.HashSet<>();
+        for (var request = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS); request != null;
+                request = server.takeRequest(100, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            String authorization = request.getHeader("Authorization");
+            if (authorization != null && authorization.startsWith("Bearer ")) {
+                tokens.add(authorization.substring("Bearer ".length()));
+            }
+        }
+        return tokens;
     }
 
     private List<DomainEvent> audited(String action, EventOutcome outcome) {
