@@ -221,7 +221,51 @@ function SqlEditor({ workspaceId }) {
             columns={result.columns.map((c, i) => ({ key: String(i), label: `${c.name} (${c.type})`, render: (row) => formatCell(row[i]) }))} />
         </>
       )}
+      <CheckedTable workspaceId={workspaceId} query={sql} />
     </section>
+  );
+}
+
+const AGGREGATIONS = ['count', 'sum', 'mean', 'median', 'std', 'min', 'max'];
+
+/** Makes a table from the query above with the platform's table function: every cell checked, the evidence kept by the platform. */
+function CheckedTable({ workspaceId, query }) {
+  const { t } = useI18n();
+  const [spec, setSpec] = useState({ name: '', rows: '', columns: '', value: '', aggregation: 'count', personId: '' });
+  const [result, setResult] = useState(null);
+  const [run, busy, error] = useAction();
+  const set = (key) => (event) => setSpec({ ...spec, [key]: event.currentTarget.value });
+  const names = (text) => text.split(',').map((name) => name.trim()).filter((name) => name.length > 0);
+  const submit = (event) => {
+    event.preventDefault();
+    const body = { query, name: spec.name, rows: names(spec.rows), columns: names(spec.columns), aggregation: spec.aggregation };
+    if (spec.value.trim()) body.value = spec.value.trim();
+    if (spec.personId.trim()) body.personId = spec.personId.trim();
+    run(async () => setResult(await api.post(`/api/v1/workspaces/${encodeURIComponent(workspaceId)}/tables`, body)));
+  };
+  return (
+    <form class="subpanel" onSubmit={submit} aria-labelledby="table-title">
+      <h3 id="table-title">{t('table.title')}</h3>
+      <p class="hint">{t('table.hint')}</p>
+      <Field id="table-name" label={t('table.name')} value={spec.name} required onInput={set('name')} />
+      <Field id="table-rows" label={t('table.rows')} hint={t('table.namesHint')} value={spec.rows} required onInput={set('rows')} />
+      <Field id="table-columns" label={t('table.columns')} value={spec.columns} onInput={set('columns')} />
+      <Field id="table-aggregation" as="select" label={t('table.aggregation')} value={spec.aggregation} onChange={set('aggregation')}>
+        {AGGREGATIONS.map((a) => <option value={a} key={a}>{a}</option>)}
+      </Field>
+      <Field id="table-value" label={t('table.value')} value={spec.value} onInput={set('value')} />
+      <Field id="table-person" label={t('table.personId')} value={spec.personId} onInput={set('personId')} />
+      <button type="submit" id="table-make" disabled={busy || !query.trim()}>{t('table.make')}</button>
+      <ErrorMessage error={error} />
+      {busy && <Loading />}
+      {result && (
+        <>
+          <p role="status" id="table-status">{t('table.made', { path: result.path, status: result.status })}</p>
+          <DataTable id="table-cells" caption={t('table.cells')} rows={result.rows}
+            columns={result.columns.map((c, i) => ({ key: String(i), label: c.name, render: (row) => formatCell(row[i]) }))} />
+        </>
+      )}
+    </form>
   );
 }
 

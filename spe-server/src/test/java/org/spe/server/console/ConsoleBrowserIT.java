@@ -211,8 +211,20 @@ class ConsoleBrowserIT {
         assertThat(browser.findElements(By.cssSelector("#sql-results tbody tr"))).hasSize(2);
         assertThat(text(By.id("sql-summary"))).contains("2 行");
 
+        // The same query's rows made into a checked table by the platform's table function.
+        sql.clear();
+        sql.sendKeys("SELECT person_id, sex FROM ndb_claims");
+        browser.findElement(By.id("table-name")).sendKeys("persons_by_sex");
+        browser.findElement(By.id("table-rows")).sendKeys("sex");
+        browser.findElement(By.id("table-person")).sendKeys("person_id", Keys.ENTER);
+        new WebDriverWait(browser, Duration.ofMinutes(2)).until(ExpectedConditions.visibilityOfElementLocated(By.id("table-cells")));
+        assertThat(text(By.id("table-status"))).startsWith("persons_by_sex.csv: ");
+        assertThat(browser.findElements(By.cssSelector("#table-cells tbody tr"))).hasSize(2);
+        assertThat(text(By.id("table-cells"))).contains("sdc_status");
+
         browser.findElement(By.id("files-refresh")).click();
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("output-files"), "claims_by_sex.csv"));
+        assertThat(text(By.id("output-files"))).contains("persons_by_sex.csv");
         // Inside a workspace nothing is offered for download, and copying out is refused.
         assertThat(browser.findElements(By.cssSelector("#workspace a[download], #workspace a[href*='/api/']"))).isEmpty();
         Object copyRefused = ((JavascriptExecutor) browser).executeScript(
@@ -283,7 +295,8 @@ class ConsoleBrowserIT {
         setLanguage("日本語");
         loginWithKeyboard("dave");
         waitForHeading("審査待ちの申請");
-        browser.findElement(By.linkText("Claims by sex and prefecture")).click();
+        // The queue is loaded after the heading shows.
+        wait.until(ExpectedConditions.elementToBeClickable(By.linkText("Claims by sex and prefecture"))).click();
         waitForHeading("出力申請: Claims by sex and prefecture");
         browser.findElement(By.cssSelector("textarea[id^='comment-']")).sendKeys("Checked the margins");
         new Select(browser.findElement(By.cssSelector("select[id^='visibility-']"))).selectByValue("CHECKERS");
