@@ -118,7 +118,18 @@ public final class WorkspaceService {
             }
             return transition(Caller.system(), workspaceId, WorkspaceState.FAILED, WorkspaceActor.SYSTEM, Optional.of(describe(e)));
         }
-        return transition(Caller.system(), workspaceId, WorkspaceState.READY, WorkspaceActor.SYSTEM, Optional.empty());
+        try {
+            return transition(Caller.system(), workspaceId, WorkspaceState.READY, WorkspaceActor.SYSTEM, Optional.empty());
+        } catch (RuntimeException e) {
+            // Moved on while it started (locked by its permit, destroyed): what started must not run on.
+            log.warn("Workspace {} left PROVISIONING while it started; stopping it", workspaceId, e);
+            try {
+                environment.stop(provisioning);
+            } catch (RuntimeException stopFailure) {
+                log.warn("Stopping workspace {} failed; reconciliation stops it again", workspaceId, stopFailure);
+            }
+            throw e;
+        }
     }
 
     /** Stops the processes and keeps the files. */
@@ -146,20 +157,31 @@ public final class WorkspaceService {
         return finishDestroy(destroying);
     }
 
-    /** Locks every live workspace of a permit at once (the permit is no longer usable). Returns them. */
+    /**
+     * Locks every live workspace of a permit at once (the permit is no longer usable): the state
+     * first, so nothing is allowed any more, then its processes stop. One workspace that fails to
+     * lock or stop is logged and the others are still locked. Returns the locked ones.
+     */
     public List<Workspace> lockPermit(String permitId, String reason) {
         List<Workspace> locked = new ArrayList<>();
         for (Workspace workspace : byPermit(permitId)) {
-            if (WorkspaceTransitions.allowedFrom(workspace.state()).contains(WorkspaceState.LOCKED)) {
-                environment.stop(workspace);
-                locked.add(transition(Caller.system(), workspace.id(), WorkspaceState.LOCKED, WorkspaceActor.SYSTEM, Optional.of(reason)));
+            if (!WorkspaceTransitions.allowedFrom(workspace.state()).contains(WorkspaceState.LOCKED)) {
+                continue;
+            }
+            try {
+                Workspace lockedNow = transition(Caller.system(), workspace.id(), WorkspaceState.LOCKED, WorkspaceActor.SYSTEM, Optional.of(reason));
+                locked.add(lockedNow);
+                environment.stop(lockedNow);
+            } catch (RuntimeException e) {
+                log.error("Locking workspace {} of permit {} failed; housekeeping tries again", workspace.id(), permitId, e);
             }
         }
         return locked;
     }
 
     /**
-     * Locks the workspaces of every permit that is not usable today, and destroys (with a deletion
+     * Locks the workspaces of every permit that is not usable today, stops locked workspaces that
+     * still run (a stop that failed when they were locked), and destroys (with a deletion
      * certificate) locked workspaces whose lock is older than {@code grace}. Called on a schedule.
      */
     public void enforcePermits(Duration grace) {
@@ -171,6 +193,10 @@ public final class WorkspaceService {
         }
         Instant cutoff = clock.instant().minus(grace);
         for (Workspace workspace : all()) {
+            if (workspace.state() == WorkspaceState.LOCKED && environment.running(workspace)) {
+                log.warn("Locked workspace {} still runs; stopping it", workspace.id());
+                environment.stop(workspace);
+            }
             if (workspace.state() == WorkspaceState.LOCKED && workspace.stateChangedAt().isBefore(cutoff)) {
                 finishDestroy(transition(Caller.system(), workspace.id(), WorkspaceState.DESTROYING, WorkspaceActor.SYSTEM, Optional.of("grace period ended")));
             }

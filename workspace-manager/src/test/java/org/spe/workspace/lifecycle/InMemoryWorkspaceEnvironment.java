@@ -14,6 +14,8 @@ final class InMemoryWorkspaceEnvironment implements WorkspaceEnvironment {
     final Set<String> running = new HashSet<>();
     final List<String> wiped = new ArrayList<>();
     volatile boolean failPrepare;
+    /** Runs at the start of {@link #start}, before the workspace counts as running (a race to provoke). */
+    volatile Runnable duringStart;
 
     @Override
     public synchronized void prepare(Workspace workspace, Permit permit) {
@@ -25,6 +27,10 @@ final class InMemoryWorkspaceEnvironment implements WorkspaceEnvironment {
 
     @Override
     public synchronized void start(Workspace workspace, Permit permit) {
+        Runnable hook = duringStart;
+        if (hook != null) {
+            hook.run();
+        }
         running.add(workspace.id());
     }
 

@@ -120,6 +120,31 @@ class WorkspaceServiceIT {
     }
 
     @Test
+    void aPermitEndingWhileItsWorkspaceStartsLeavesItLockedAndStopped() {
+        Permit permit = permit();
+        Workspace requested = workspaces.request(ALICE, permit.id(), "locked while starting");
+        environment.duringStart = () -> workspaces.lockPermit(permit.id(), "permit revoked while the workspace started");
+        try {
+            assertThatThrownBy(() -> workspaces.provision(requested.id())).isInstanceOf(SpeException.class);
+        } finally {
+            environment.duringStart = null;
+        }
+        assertThat(workspaces.find(requested.id()).orElseThrow().state()).isEqualTo(WorkspaceState.LOCKED);
+        assertThat(environment.running).as("nothing runs for a locked workspace").doesNotContain(requested.id());
+    }
+
+    @Test
+    void aLockedWorkspaceThatStillRunsIsStoppedByHousekeeping() {
+        Permit permit = permit();
+        Workspace ready = workspaces.provision(workspaces.request(ALICE, permit.id(), "stop failed").id());
+        workspaces.lockPermit(permit.id(), "permit suspended");
+        environment.running.add(ready.id()); // as if its stop had failed
+        workspaces.enforcePermits(Duration.ofDays(30));
+        assertThat(environment.running).doesNotContain(ready.id());
+        assertThat(workspaces.find(ready.id()).orElseThrow().state()).isEqualTo(WorkspaceState.LOCKED);
+    }
+
+    @Test
     void idleWorkspacesAreSuspended() {
         Permit permit = permit();
         Workspace ready = workspaces.provision(workspaces.request(ALICE, permit.id(), "idle").id());
