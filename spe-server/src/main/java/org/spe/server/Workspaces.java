@@ -190,13 +190,14 @@ public final class Workspaces implements AutoCloseable {
     }
 
     /**
-     * The platform side of a running workspace's {@code spe} helper (SQL, tables), embedded backend only.
+     * The table function of a running workspace for a request through the API by {@code authorId}
+     * (recorded as the tables' author; the route audits the statement itself), embedded backend only.
      *
      * @throws org.spe.core.SpeException CONFLICT on the Kubernetes backend, whose pods have no helper socket
      */
-    public Optional<org.spe.workspace.helper.ControlHandler> helper(String workspaceId) {
+    public Optional<org.spe.workspace.helper.ControlHandler> tableFunction(String workspaceId, String authorId) {
         requireEmbedded(workspaceId, "Checked tables through the API");
-        return environment.helper(workspaceId);
+        return environment.tableFunction(workspaceId, authorId, (operation, statement) -> { });
     }
 
     /**

@@ -62,7 +62,7 @@ class WorkspaceFlowIT {
         TestServer.Client sam = server.login("sam");
         String permitBody = """
                 {"title": "Admissions after diabetes claims", "purpose": "Describe admissions", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
-                 "pseudonymisationJustification": "Admissions must be linked to claims", "researchers": ["alice"],
+                 "pseudonymisationJustification": "Admissions must be linked to claims", "researchers": ["alice", "bob"],
                  "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "prefecture_code", "diagnosis_code", "points"]},
                               {"datasetId": "dpc_episodes", "columns": ["person_id", "length_of_stay"]}],
                  "linkages": [{"first": "ndb_claims", "second": "dpc_episodes"}],
@@ -121,6 +121,14 @@ class WorkspaceFlowIT {
         assertThat(files).contains("claims_by_sex.csv").doesNotContain("bad_table");
         assertThat(server.events.events()).anyMatch(e -> e.action().equals("sql.execute") && e.caller().userId().equals("alice")
                 && "api-table".equals(e.details().get("via")));
+        // A co-researcher of the permit makes a table in alice's workspace: it is recorded as his, not hers.
+        TestServer.Answer bobsTable = server.post(server.login("bob"), "/api/v1/workspaces/" + workspaceId + "/tables",
+                "{\"name\": \"bobs_table\", \"query\": \"SELECT person_id, sex FROM ndb_claims\", \"rows\": [\"sex\"], \"personId\": \"person_id\"}");
+        assertThat(bobsTable.status()).as(bobsTable.body()).isEqualTo(201);
+        assertThat(server.events.events()).filteredOn(e -> "bobs_table.csv".equals(String.valueOf(e.details().get("path")).replace("outputs/", "")))
+                .extracting(e -> e.caller().userId()).containsOnly("bob").isNotEmpty();
+        assertThat(server.events.events()).filteredOn(e -> e.action().equals("sql.execute") && "api-table".equals(e.details().get("via")))
+                .extracting(e -> e.caller().userId()).contains("alice", "bob");
 
         // The airlock: request, justification, two independent reviews.
         TestServer.Answer created = server.post(alice, "/api/v1/releases", "{\"workspaceId\": \"" + workspaceId + "\", \"title\": \"Admissions by sex\"}");

@@ -82,6 +82,7 @@ class WorkspacesOnPoolIT {
                 "{\"format\": \"arrow\", \"query\": \"SELECT sex, count(*) AS n FROM ndb_claims GROUP BY sex ORDER BY sex\"}");
         assertThat(arrow.statusCode()).isEqualTo(200);
         assertThat(arrow.headers().firstValue("Content-Type")).hasValue("application/vnd.apache.arrow.stream");
+        assertThat(arrow.headers().firstValue("X-SPE-Truncated")).hasValue("false");
         try (org.apache.arrow.memory.RootAllocator allocator = new org.apache.arrow.memory.RootAllocator();
                 org.apache.arrow.vector.ipc.ArrowStreamReader reader = new org.apache.arrow.vector.ipc.ArrowStreamReader(
                         new java.io.ByteArrayInputStream(arrow.body()), allocator)) {

@@ -26,7 +26,6 @@ import org.spe.workspace.kernel.KernelOutput;
 import org.spe.workspace.kernel.KernelSession;
 import org.spe.workspace.lifecycle.Workspace;
 import org.spe.workspace.sql.ArrowEncoding;
-import org.spe.workspace.sql.JsonEncoding;
 import org.spe.workspace.sql.SqlLimits;
 import org.spe.workspace.sql.SqlResult;
 import org.spe.workspace.sql.WorkspaceSql;
@@ -107,15 +106,19 @@ public final class WorkspaceRoutes implements RouteModule {
                             } finally {
                                 workspaces.queryTimer().record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
                             }
-                            // Written onto the response as encoded (Arrow record batches of 4,096 rows), not
-                            // built as one body first.
+                            // Encoded whole (the result is capped) before anything is sent, so a failure is
+                            // still a problem answer, never a stream cut short.
+                            ctx.header("X-SPE-Truncated", Boolean.toString(result.truncated()));
                             if (format.equals("arrow")) {
+                                byte[] arrow = ArrowEncoding.toArrowStream(result);
                                 ctx.res().setCharacterEncoding(null); // binary: no "; charset=utf-8" on the type
-                                ctx.contentType("application/vnd.apache.arrow.stream");
-                                ArrowEncoding.write(result, ctx.outputStream());
+                                ctx.contentType("application/vnd.apache.arrow.stream").result(arrow);
                             } else {
-                                ctx.contentType("application/json");
-                                JsonEncoding.write(result, ctx.outputStream());
+                                Map<String, Object> answer = new LinkedHashMap<>();
+                                answer.put("columns", result.columns().stream().map(c -> Map.of("name", c.name(), "type", c.type())).toList());
+                                answer.put("rows", result.rows());
+                                answer.put("truncated", result.truncated());
+                                ctx.json(answer);
                             }
                         }),
                 new Route(POST, "/api/v1/workspaces/{id}/tables", "Make a checked table from a query with the platform's table function, as spe.table "
@@ -127,16 +130,17 @@ public final class WorkspaceRoutes implements RouteModule {
                             ObjectNode request = Json.mapper().valueToTree(body);
                             request.properties().removeIf(field -> field.getValue().isNull());
                             request.put("op", "table");
-                            ControlHandler helper = workspaces.helper(workspace.id())
+                            ControlHandler tables = workspaces.tableFunction(workspace.id(), caller.userId())
                                     .orElseThrow(() -> SpeException.conflict("Workspace %s is %s; start it first", workspace.id(), workspace.state()));
                             platform.events.record(DomainEvent.builder(caller, AuditActions.SQL_EXECUTE).object("workspace", workspace.id())
                                     .permit(workspace.permitId()).workspace(workspace.id()).detail("statement", String.valueOf(body.query()))
                                     .detail("via", "api-table").build());
                             workspaces.workspaces.touch(workspace.id());
-                            JsonNode answer = Json.mapper().readTree(helper.handle(request.toString()));
+                            JsonNode answer = Json.mapper().readTree(tables.handle(request.toString()));
                             if (!answer.path("ok").asBoolean(false)) {
-                                throw new SpeException(ErrorCategory.valueOf(answer.path("category").asText("INTERNAL")),
-                                        answer.path("error").asText("the table function failed"));
+                                ErrorCategory category = java.util.Arrays.stream(ErrorCategory.values())
+                                        .filter(c -> c.name().equals(answer.path("category").asText())).findFirst().orElse(ErrorCategory.INTERNAL);
+                                throw new SpeException(category, answer.path("error").asText("the table function failed"));
                             }
                             ((ObjectNode) answer).remove("ok");
                             ctx.status(201).json(answer);

@@ -282,6 +282,10 @@ public record SpeConfig(Server server, String dataDir, DatabaseSettings database
             if (!clientUrl.isEmpty() && !clientUrl.matches("https?://[^/\\s]+/?")) {
                 throw new IllegalArgumentException("workspaces.kubernetes.clientUrl must be empty or http(s)://<host>:<port>: " + clientUrl);
             }
+            // The token travels with every request: plain HTTP only to this machine (a local proxy, a test API server).
+            if (clientUrl.startsWith("http://") && !clientUrl.matches("http://(127\\.[0-9.]+|localhost|\\[::1\\])(:[0-9]+)?/?")) {
+                throw new IllegalArgumentException("workspaces.kubernetes.clientUrl must use https:// (plain http only to localhost): " + clientUrl);
+            }
             if (clientUrl.isEmpty() && (!clientTokenFile.isEmpty() || !clientCaFile.isEmpty())) {
                 throw new IllegalArgumentException("workspaces.kubernetes.clientTokenFile and clientCaFile need workspaces.kubernetes.clientUrl");
             }

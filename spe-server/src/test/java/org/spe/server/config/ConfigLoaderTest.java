@@ -110,6 +110,13 @@ class ConfigLoaderTest {
         badUrl.put("SPE_WORKSPACES_KUBERNETES_CLIENT_URL", "kubernetes.default");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), badUrl, Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.kubernetes.clientUrl must be empty or http(s)://");
+        var plainRemote = new java.util.HashMap<>(KUBERNETES);
+        plainRemote.put("SPE_WORKSPACES_KUBERNETES_CLIENT_URL", "http://10.100.0.1:80");
+        assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), plainRemote, Map.of()))
+                .isInstanceOf(SpeException.class).hasMessageContaining("must use https:// (plain http only to localhost)");
+        var plainLocal = new java.util.HashMap<>(KUBERNETES);
+        plainLocal.put("SPE_WORKSPACES_KUBERNETES_CLIENT_URL", "http://127.0.0.1:8001");
+        assertThat(ConfigLoader.load(Optional.empty(), plainLocal, Map.of()).workspaces().kubernetes().clientUrl()).isEqualTo("http://127.0.0.1:8001");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_BACKEND", "docker"), Map.of()))
                 .isInstanceOf(SpeException.class).hasMessageContaining("workspaces.backend must be embedded or kubernetes");
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("SPE_WORKSPACES_KUBERNETES_GPU_POOL", "gpu"), Map.of()))

@@ -122,7 +122,7 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
 
     /** What runs for one workspace. */
     private record Running(Workspace workspace, ComputeQuota quota, JupyterServerProcess server, WorkspaceSql sql, InProcessTables tables,
-            ControlHandler helper, ControlSocketServer socket, SandboxSpec spec) {}
+            TableControlHandler.Target tableTarget, ControlSocketServer socket, SandboxSpec spec) {}
 
     /** {@link SparkWorkspaceTables} over a {@link SessionWorkspaceSql} in this JVM: the workspace's own, or one opened on first use (and closed with the workspace). */
     private static final class InProcessTables implements WorkspaceTables, AutoCloseable {
@@ -281,13 +281,13 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
         ControlSocketServer socket = null;
         try {
             StatementListener listener = (operation, statement) -> statements.beforeExecute(workspace, operation, statement);
+            TableControlHandler.Target tableTarget = new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(),
+                    permit.sdcProfile(), base.resolve("outputs"));
             ControlHandler handler = new TableControlHandler(new SqlControlHandler(sql, SqlLimits.notebookHelper(), listener),
-                    tables, tableEvidence,
-                    new TableControlHandler.Target(workspace.id(), permit.id(), workspace.ownerId(), permit.sdcProfile(), base.resolve("outputs")),
-                    listener, clock);
+                    tables, tableEvidence, tableTarget, listener, clock);
             socket = ControlSocketServer.start(spec.controlDirectory(), handler, 2 * SqlLimits.notebookHelper().maxBytes(), 2);
             JupyterServerProcess started = server == null ? JupyterServerProcess.start(sandboxes, spec, jupyter) : join(server);
-            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, handler, socket, spec));
+            running.put(workspace.id(), new Running(workspace, permit.quota(), started, sql, tables, tableTarget, socket, spec));
         } catch (RuntimeException e) {
             closeWhenStarted(server);
             if (socket != null) {
@@ -370,12 +370,18 @@ public final class EmbeddedWorkspaceEnvironment implements WorkspaceEnvironment 
     }
 
     /**
-     * What answers the workspace's helper over its control socket ({@code spe.sql}, {@code spe.table}):
-     * the same handler, for the same requests made through the platform's API. Empty when the
-     * workspace does not run.
+     * The platform's table function of a running workspace ({@code {"op":"table",…}} requests, as
+     * {@code spe.table} sends them) for a request made through the platform's API by
+     * {@code authorId}, who is recorded as the tables' author; statements go to {@code listener}.
+     * Every other request is refused. Empty when the workspace does not run.
      */
-    public Optional<ControlHandler> helper(String workspaceId) {
-        return Optional.ofNullable(running.get(workspaceId)).map(Running::helper);
+    public Optional<ControlHandler> tableFunction(String workspaceId, String authorId, StatementListener listener) {
+        requireNonNull(authorId, "authorId is null");
+        requireNonNull(listener, "listener is null");
+        return Optional.ofNullable(running.get(workspaceId)).map(r -> new TableControlHandler(
+                request -> SqlControlHandler.error(ErrorCategory.INVALID_INPUT, "only table requests are answered here"), r.tables(), tableEvidence,
+                new TableControlHandler.Target(workspaceId, r.tableTarget().permitId(), authorId, r.tableTarget().profile(), r.tableTarget().outputs()),
+                listener, clock));
     }
 
     /**

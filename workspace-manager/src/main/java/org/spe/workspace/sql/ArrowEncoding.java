@@ -35,7 +35,8 @@ import org.apache.arrow.vector.types.pojo.Field;
 import org.apache.arrow.vector.types.pojo.FieldType;
 
 /**
- * Writes a {@link SqlResult} as an Arrow IPC stream (schema, record batches, end marker), with
+ * Writes a {@link SqlResult} as an Arrow IPC stream (schema, record batches of at most
+ * {@value #BATCH_ROWS} rows, end marker), with
  * arrow-vector directly. Types: {@code boolean} → Bool; {@code tinyint}, {@code smallint},
  * {@code int} → Int32; {@code bigint} → Int64; {@code float}, {@code double} → Float64;
  * {@code decimal(p,s)} → Decimal128(p,s); {@code date} → Date32; {@code timestamp} → Timestamp(µs,
@@ -61,13 +62,12 @@ public final class ArrowEncoding {
     }
 
     /**
-     * Writes {@code result} to {@code out} as an Arrow IPC stream: the schema, then record batches of
-     * at most {@link #BATCH_ROWS} rows, each sent as soon as it is encoded, then the end marker (a
-     * result without rows has the schema and no batch). Does not close {@code out}.
-     *
-     * @throws IOException if {@code out} fails
+     * Writes {@code result} to {@code out} as an Arrow IPC stream: the schema (its metadata
+     * {@code spe.truncated} says whether rows were left out), then record batches of at most
+     * {@link #BATCH_ROWS} rows, then the end marker; a result without rows has the schema and no
+     * batch. Closes {@code out}.
      */
-    public static void write(SqlResult result, OutputStream out) throws IOException {
+    private static void write(SqlResult result, OutputStream out) throws IOException {
         requireNonNull(result, "result is null");
         requireNonNull(out, "out is null");
         List<Field> fields = new ArrayList<>();
@@ -75,7 +75,8 @@ public final class ArrowEncoding {
             fields.add(new Field(column.name(), FieldType.nullable(arrowType(column.type())), null));
         }
         try (BufferAllocator allocator = new RootAllocator();
-                VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields), allocator);
+                VectorSchemaRoot root = VectorSchemaRoot.create(new org.apache.arrow.vector.types.pojo.Schema(fields,
+                        java.util.Map.of("spe.truncated", Boolean.toString(result.truncated()))), allocator);
                 ArrowStreamWriter writer = new ArrowStreamWriter(root, null, out)) {
             writer.start();
             List<List<Object>> rows = result.rows();
@@ -97,7 +98,6 @@ public final class ArrowEncoding {
                 }
                 root.setRowCount(batchRows);
                 writer.writeBatch();
-                out.flush();
             }
             writer.end();
         }

@@ -2,9 +2,7 @@ package org.spe.workspace.sql;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,9 +10,8 @@ import org.apache.arrow.memory.RootAllocator;
 import org.apache.arrow.vector.VectorSchemaRoot;
 import org.apache.arrow.vector.ipc.ArrowStreamReader;
 import org.junit.jupiter.api.Test;
-import org.spe.core.json.Json;
 
-/** {@link ArrowEncoding} and {@link JsonEncoding} on results larger than one batch, and on none. */
+/** {@link ArrowEncoding} on results larger than one batch, and on none. */
 class ResultEncodingTest {
     private static final List<SqlColumn> COLUMNS = List.of(new SqlColumn("id", "bigint"), new SqlColumn("label", "string"),
             new SqlColumn("cost", "decimal(10,2)"));
@@ -47,6 +44,9 @@ class ResultEncodingTest {
             }
         }
         assertThat(batchSizes).containsExactly(ArrowEncoding.BATCH_ROWS, ArrowEncoding.BATCH_ROWS, 5);
+        try (RootAllocator allocator = new RootAllocator(); ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator)) {
+            assertThat(reader.getVectorSchemaRoot().getSchema().getCustomMetadata()).containsEntry("spe.truncated", "true");
+        }
         assertThat(expected).isEqualTo(count);
     }
 
@@ -56,21 +56,8 @@ class ResultEncodingTest {
 
         try (RootAllocator allocator = new RootAllocator(); ArrowStreamReader reader = new ArrowStreamReader(new ByteArrayInputStream(bytes), allocator)) {
             assertThat(reader.getVectorSchemaRoot().getSchema().getFields()).extracting(f -> f.getName()).containsExactly("id", "label", "cost");
+            assertThat(reader.getVectorSchemaRoot().getSchema().getCustomMetadata()).containsEntry("spe.truncated", "false");
             assertThat(reader.loadNextBatch()).isFalse();
         }
-    }
-
-    @Test
-    void jsonHasColumnsRowsAndTheTruncatedFlag() throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        JsonEncoding.write(rows(ArrowEncoding.BATCH_ROWS + 1), out);
-
-        JsonNode json = Json.mapper().readTree(out.toByteArray());
-        assertThat(json.fieldNames()).toIterable().containsExactly("columns", "rows", "truncated");
-        assertThat(json.get("columns").get(2).get("type").asText()).isEqualTo("decimal(10,2)");
-        assertThat(json.get("rows")).hasSize(ArrowEncoding.BATCH_ROWS + 1);
-        assertThat(json.get("rows").get(0).get(1).isNull()).isTrue();
-        assertThat(json.get("rows").get(8).toString()).isEqualTo("[8,\"label-8\",0.08]");
-        assertThat(json.get("truncated").asBoolean()).isTrue();
     }
 }

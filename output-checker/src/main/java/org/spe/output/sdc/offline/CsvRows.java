@@ -152,6 +152,11 @@ final class CsvRows {
             return;
         } catch (RuntimeException e) {
             failure = e;
+        } catch (Error e) {
+            // An Error (out of memory on a huge row) must still end the caller's wait.
+            failure = new SpeException(ErrorCategory.INTERNAL, "reading CSV " + file.getFileName() + " failed: " + e, e);
+            rows = new String[0][];
+            size = 0;
         }
         try {
             queue.put(new Batch(rows, lines, size, true, failure));

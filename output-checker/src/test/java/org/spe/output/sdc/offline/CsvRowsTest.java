@@ -9,9 +9,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.spe.core.SpeException;
 
+/** A hang of the reading thread fails the test instead of stopping the build. */
+@Timeout(60)
 class CsvRowsTest {
     private static final int ROWS = 20_000;
 
