@@ -19,6 +19,7 @@ import org.spe.audit.AuditActions;
 import org.spe.core.account.Caller;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.permit.Permit;
+import org.spe.core.permit.PermitTransitions;
 import org.spe.core.secrets.Ed25519KeyPair;
 import org.spe.output.release.DirectoryOutputFiles;
 import org.spe.output.release.FileTableEvidenceStore;
@@ -122,6 +123,13 @@ public final class Workspaces implements AutoCloseable {
         this.workspaces = new WorkspaceService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 kubernetesEnvironment.<WorkspaceEnvironment>map(k -> k).orElse(environment), document -> Base64.getEncoder().encodeToString(certificateKey.sign(document)));
         registerMetrics(platform.metrics);
+        // Suspended, revoked or expired: the permit's workspaces lock at once (sessions and kernels
+        // cut), not at the next housekeeping.
+        platform.permits.onStateChange(permit -> {
+            if (!PermitTransitions.usable(permit.state())) {
+                workspaces.lockPermit(permit.id(), "permit " + permit.id() + " is " + permit.state());
+            }
+        });
         this.outputFiles = onKubernetes ? unroutedOutputs() : new DirectoryOutputFiles(data.resolve("workspaces"));
         this.releases = new ReleaseService(platform.database.app(), platform.policy, platform.events, platform.clock, platform.permits,
                 outputFiles, signer(platform.secrets.signingKeyPair("release/packages")),

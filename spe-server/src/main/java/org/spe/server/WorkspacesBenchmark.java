@@ -126,32 +126,10 @@ public final class WorkspacesBenchmark {
             // The workspace took the spare; the next spare starts now. Time nothing while its JVM and
             // executors start on the same two cores.
             awaitSpare(workspaces);
-            String body = Json.mapper().createObjectNode().put("query", AGGREGATION).toString();
-            List<Double> endpoint = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                long start = System.nanoTime();
-                JsonNode answer = client.post("/api/v1/workspaces/" + id + "/sql", body);
-                if (answer.path("rows").size() != 1000) {
-                    throw new IllegalStateException("the aggregation failed: " + answer);
-                }
-                if (i >= 2) {
-                    endpoint.add((System.nanoTime() - start) / 1e9);
-                }
-            }
+            List<Double> endpoint = timeQuery(client, id, AGGREGATION, 1000);
             // The fixed cost of the endpoint (HTTP, audit, guard, driver hop, JSON) on a query that
             // does no work, to split the ratio's difference.
-            String trivial = Json.mapper().createObjectNode().put("query", "SELECT 1 AS one").toString();
-            List<Double> fixed = new ArrayList<>();
-            for (int i = 0; i < 7; i++) {
-                long start = System.nanoTime();
-                JsonNode answer = client.post("/api/v1/workspaces/" + id + "/sql", trivial);
-                if (answer.path("rows").size() != 1) {
-                    throw new IllegalStateException("SELECT 1 failed: " + answer);
-                }
-                if (i >= 2) {
-                    fixed.add((System.nanoTime() - start) / 1e9);
-                }
-            }
+            List<Double> fixed = timeQuery(client, id, "SELECT 1 AS one", 1);
             List<Double> bare = bare(workspaces.applications().orElseThrow(), data);
             figures.put("sqlTrivialEndpointSeconds", round3(KernelsBenchmark.percentile(fixed, 50)));
             figures.put("sqlEndpointSeconds", round(KernelsBenchmark.percentile(endpoint, 50)));
@@ -160,6 +138,23 @@ public final class WorkspacesBenchmark {
             figures.put("loadAverage", round(java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
             BenchReport.write("workspaces", figures, out);
         }
+    }
+
+    /** Seconds of 5 runs of {@code query} through the endpoint, after 2 untimed ones; each must answer {@code rows} rows. */
+    private static List<Double> timeQuery(KernelsBenchmark.Client client, String workspaceId, String query, int rows) {
+        String body = Json.mapper().createObjectNode().put("query", query).toString();
+        List<Double> seconds = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            long start = System.nanoTime();
+            JsonNode answer = client.post("/api/v1/workspaces/" + workspaceId + "/sql", body);
+            if (answer.path("rows").size() != rows) {
+                throw new IllegalStateException("the query " + query + " failed: " + answer);
+            }
+            if (i >= 2) {
+                seconds.add((System.nanoTime() - start) / 1e9);
+            }
+        }
+        return seconds;
     }
 
     private static void concurrent(KernelsBenchmark.Client client, Permit permit, Map<String, Object> figures, PrintStream out) {

@@ -300,7 +300,7 @@ class NotebookKernelsIT {
 
     @Test
     @Order(7)
-    void suspendingOrLockingCutsKernelsAndClosesSocketsAtOnce() {
+    void suspendingOrRevokingThePermitCutsKernelsAndClosesSocketsAtOnce() {
         String kernel = startKernel(otherWorkspace);
         try (BrowserSocket socket = open(otherWorkspace, kernel, alice)) {
             socket.next(WAIT);
@@ -318,15 +318,19 @@ class NotebookKernelsIT {
             socket.execute("import time\ntime.sleep(120)", "long");
             assertThat(socket.next(WAIT).get("state").asText()).isEqualTo("busy");
             Instant locking = Instant.now();
-            server.workspaces.workspaces.lockPermit(permitId, "permit revoked in test");
+            // The steward revokes the permit through the API: its workspaces lock with the change itself.
+            TestServer.Answer revoked = server.post(server.login("sam"), "/api/v1/permits/" + permitId + "/state",
+                    "{\"state\": \"REVOKED\", \"reason\": \"consent withdrawn\"}");
+            assertThat(revoked.status()).as(revoked.body()).isEqualTo(200);
             List<JsonNode> last = socket.until(m -> m.path("type").asText().equals("closed"), Duration.ofSeconds(10));
             assertThat(last).last().extracting(m -> m.get("detail").asText()).asString().contains("stopped");
             assertThat(socket.awaitClose(Duration.ofSeconds(10)).code()).isEqualTo(1008);
             assertThat(Duration.between(locking, Instant.now())).isLessThan(Duration.ofSeconds(10));
         }
         assertThat(server.workspaces.workspaces.find(workspace).orElseThrow().state().name()).isEqualTo("LOCKED");
-        assertThat(server.get(alice, "/api/v1/workspaces/" + workspace + "/kernels").status()).isEqualTo(409);
-        assertThat(refusal(() -> open(workspace, mine, alice))).isEqualTo(409);
+        // The permit is revoked: the policy refuses its workspaces outright (audited), not just the LOCKED state.
+        assertThat(server.get(alice, "/api/v1/workspaces/" + workspace + "/kernels").status()).isEqualTo(403);
+        assertThat(refusal(() -> open(workspace, mine, alice))).isEqualTo(403);
     }
 
     private BrowserSocket open(String workspaceId, String kernelId, TestServer.Client client) {

@@ -233,7 +233,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
         TestServer.Client sam = platform.login("sam");
         TestServer.Answer suspended = platform.post(sam, "/api/v1/permits/" + permitId + "/state", "{\"state\": \"SUSPENDED\", \"reason\": \"ethics review\"}");
         assertThat(suspended.status()).as(suspended.body()).isEqualTo(200);
-        platform.workspaces.housekeeping(); // the scheduled job that locks workspaces of unusable permits
+        // No housekeeping run: the permit's change itself locks its workspaces.
 
         TestServer.Client alice = platform.login("alice");
         assertThat(platform.get(alice, "/api/v1/workspaces/" + workspaceId).json().get("state").asText()).isEqualTo("LOCKED");

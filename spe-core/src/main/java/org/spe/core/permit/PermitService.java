@@ -16,9 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.core.account.AccountService;
@@ -45,6 +49,7 @@ import org.spe.core.policy.Decision;
  * known. Thread-safe.
  */
 public final class PermitService {
+    private static final Logger log = LoggerFactory.getLogger(PermitService.class);
     private final DataSource dataSource;
     private final AccessPolicy policy;
     private final DomainEventSink events;
@@ -52,6 +57,7 @@ public final class PermitService {
     private final CatalogService catalog;
     private final AccountService accounts;
     private final Set<String> sdcProfiles;
+    private final List<Consumer<Permit>> stateListeners = new CopyOnWriteArrayList<>();
 
     public PermitService(DataSource dataSource, AccessPolicy policy, DomainEventSink events, Clock clock, CatalogService catalog,
             AccountService accounts, Set<String> sdcProfiles) {
@@ -110,6 +116,15 @@ public final class PermitService {
         });
     }
 
+    /**
+     * Calls {@code listener} with the changed permit after each state change has committed (by a
+     * steward, or on expiry), on the thread that changed it: workspaces lock at once when their
+     * permit is suspended, revoked or expires. A listener that throws is logged; the change stands.
+     */
+    public void onStateChange(Consumer<Permit> listener) {
+        stateListeners.add(requireNonNull(listener, "listener is null"));
+    }
+
     /** Moves a permit to another state per {@link PermitTransitions}; CONFLICT if not allowed. */
     public Permit changeState(Caller caller, String permitId, PermitState target, String reason) {
         guard(caller, policy.decideManagePermits(caller), PermitTransitions.auditAction(target), "permit", permitId);
@@ -130,8 +145,20 @@ public final class PermitService {
         return expired;
     }
 
-    /** Checks the transition and writes it with its audit event, in one transaction. */
+    /** Checks the transition and writes it with its audit event, in one transaction; then tells the listeners. */
     private Permit applyState(Caller caller, String permitId, PermitState target, String reason) {
+        Permit changed = writeState(caller, permitId, target, reason);
+        for (Consumer<Permit> listener : stateListeners) {
+            try {
+                listener.accept(changed);
+            } catch (RuntimeException e) {
+                log.error("A listener of permit {} becoming {} failed", permitId, target, e);
+            }
+        }
+        return changed;
+    }
+
+    private Permit writeState(Caller caller, String permitId, PermitState target, String reason) {
         return Transactions.inTransaction(dataSource, connection -> {
             Permit current = load(connection, permitId, true).orElseThrow(() -> SpeException.notFound("Permit %s does not exist", permitId));
             PermitTransitions.check(current.state(), target);

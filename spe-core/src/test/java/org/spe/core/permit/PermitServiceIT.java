@@ -98,6 +98,27 @@ class PermitServiceIT {
         assertThat(platform.permits.find(permit.id()).orElseThrow().state()).isEqualTo(PermitState.REVOKED);
     }
 
+    @Test
+    void listenersHearEveryCommittedChangeAndOneThatFailsUndoesNothing() {
+        Permit permit = platform.permits.create(SAM, TestPlatform.pseudonymisedRequest());
+        List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+        platform.permits.onStateChange(changed -> {
+            throw new IllegalStateException("a broken listener");
+        });
+        platform.permits.onStateChange(changed -> {
+            if (changed.id().equals(permit.id())) {
+                heard.add(changed.state() + " v" + changed.version());
+            }
+        });
+
+        platform.permits.changeState(SAM, permit.id(), PermitState.SUSPENDED, "investigation");
+        platform.permits.changeState(SAM, permit.id(), PermitState.REVOKED, "withdrawn");
+        assertThatThrownBy(() -> platform.permits.changeState(SAM, permit.id(), PermitState.ACTIVE, "oops")).isInstanceOf(SpeException.class);
+
+        assertThat(heard).containsExactly("SUSPENDED v2", "REVOKED v3");
+        assertThat(platform.permits.find(permit.id()).orElseThrow().state()).isEqualTo(PermitState.REVOKED);
+    }
+
     private static PermitRequest edit(UnaryOperator<PermitRequest> change) {
         return change.apply(TestPlatform.pseudonymisedRequest());
     }

@@ -32,7 +32,9 @@ import org.spe.output.sdc.CellKey;
  * row per pair (millions at ten million rows) once per margin. Spark's {@code bitmap_construct_agg}
  * was tried too: its binary buffer keeps the aggregation off the code-generated hash path, and it
  * took twice as long (docs/benchmarks.md).
- * Blocking; stateless. The dictionary stays on the driver inside the platform.
+ * Blocking; stateless. The dictionary (every distinct facility) is collected to the driver and
+ * broadcast, which suits facility codes (hundreds of thousands at most), not an identifier used as
+ * a facility; it stays inside the platform.
  */
 final class SparkFacilities {
     private static final String NUMBER = "_fid";

@@ -52,7 +52,8 @@ import org.spe.output.sdc.offline.CsvTableBuilder;
 
 /**
  * The workspace's table function: makes a table and the disclosure-risk evidence of every cell in
- * one Spark job over the true microdata, then runs the SDC rules on it.
+ * one Spark job over the true microdata (two light ones more for distinct facilities, when asked),
+ * then runs the SDC rules on it.
  *
  * <p>How: a Spark aggregation groups the source's rows by (cell labels, person) into per-person
  * sums (rows, values, sum, variance, minimum, maximum, negatives and, for the median, the values).

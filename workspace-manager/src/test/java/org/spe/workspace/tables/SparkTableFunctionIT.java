@@ -143,6 +143,37 @@ class SparkTableFunctionIT {
         }
     }
 
+    @Test
+    void facilitiesAreCountedExactlyAcrossBitmapWordsAndMargins() {
+        // hundreds of facilities: their numbers span several 64-bit words, and the cells share some
+        List<Row> rows = new ArrayList<>();
+        for (int f = 0; f < 200; f++) {
+            rows.add(row("F" + f, "F", "40-49", "01", "H" + f, 10.0));
+        }
+        for (int f = 150; f < 300; f++) {
+            rows.add(row("M" + f, "M", "40-49", "01", "H" + f, 10.0));
+            rows.add(row("M" + f, "M", "40-49", "02", "H" + f, 10.0));
+        }
+        rows.add(row("F0", "F", "40-49", "02", "", 10.0));
+        TableRequest request = new TableRequest("facilities", new TableRequest.DatasetSource(spark.createDataFrame(rows, SCHEMA)),
+                List.of("sex"), List.of("prefecture"), Optional.empty(), Aggregation.COUNT,
+                Optional.of("person_id"), Optional.of("facility"), true, "default");
+
+        for (SparkTableFunction.Path path : SparkTableFunction.Path.values()) {
+            Map<CellKey, TableCell> cells = SparkTableFunction.make(spark, request, Optional.empty(), path).table().cellsByKey();
+            assertThat(cells.get(CellKey.of(List.of("F"), List.of("01"))).evidence().facilities()).hasValue(200);
+            assertThat(cells.get(CellKey.of(List.of("M"), List.of("01"))).evidence().facilities()).hasValue(150);
+            // an empty facility is a facility of its own, as an empty field in the offline checker's CSV
+            assertThat(cells.get(CellKey.of(List.of("F"), List.of("02"))).evidence().facilities()).hasValue(1);
+            assertThat(cells.get(new CellKey(List.of(CellKey.ALL), List.of("01"), true, false)).evidence().facilities())
+                    .hasValue(300);
+            assertThat(cells.get(new CellKey(List.of("M"), List.of(CellKey.ALL), false, true)).evidence().facilities())
+                    .hasValue(150);
+            assertThat(cells.get(new CellKey(List.of(CellKey.ALL), List.of(CellKey.ALL), true, true)).evidence().facilities())
+                    .hasValue(301);
+        }
+    }
+
     private static void assertMarginsCountEachPersonOnce(Map<CellKey, TableCell> cells) {
         CellEvidence interior = cells.get(CellKey.of(List.of("F"), List.of("02"))).evidence();
         assertThat(interior.persons()).isEqualTo(6);
