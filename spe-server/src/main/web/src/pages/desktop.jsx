@@ -100,35 +100,29 @@ function Player({ id }) {
   const [error, setError] = useState(null);
 
   useEffect(() => {
-    let player = null;
-    let timer = null;
-    fetch(`/api/v1/desktop/recordings/${encodeURIComponent(id)}`, { credentials: 'same-origin' })
-      .then((response) => {
-        if (!response.ok) throw new api.ApiError(response.status, response.statusText);
-        return response.blob();
-      })
-      .then((blob) => {
-        player = new Guacamole.SessionRecording(blob);
-        recording.current = player;
-        const display = player.getDisplay().getElement();
-        display.id = 'recording-display';
-        holder.current.appendChild(display);
-        player.onprogress = (length) => setDuration(length);
-        player.onload = () => {
-          setDuration(player.getDuration());
-          setLoaded(true);
-        };
-        player.onplay = () => setPlaying(true);
-        player.onpause = () => setPlaying(false);
-        player.onseek = (at) => setPosition(at);
-        player.onerror = (message) => setError(new Error(message));
-        player.connect();
-        timer = setInterval(() => setPosition(player.getPosition()), 250);
-      })
-      .catch(setError);
+    // Read through a StaticHTTPTunnel: guacamole-common-js 1.5.0's SessionRecording cannot load a
+    // Blob (it never keeps the Blob it was given and fails with "reading 'size'"); the tunnel path
+    // streams the recording and keeps its own copy for seeking.
+    const player = new Guacamole.SessionRecording(new Guacamole.StaticHTTPTunnel(`/api/v1/desktop/recordings/${encodeURIComponent(id)}`));
+    recording.current = player;
+    const display = player.getDisplay().getElement();
+    display.id = 'recording-display';
+    holder.current.appendChild(display);
+    player.onprogress = (length) => setDuration(length);
+    player.onload = () => {
+      setDuration(player.getDuration());
+      setLoaded(true);
+    };
+    player.onplay = () => setPlaying(true);
+    player.onpause = () => setPlaying(false);
+    player.onseek = (at) => setPosition(at);
+    player.onerror = (message) => setError(new Error(message || t('recordings.failed')));
+    player.connect();
+    const timer = setInterval(() => setPosition(player.getPosition()), 250);
     return () => {
-      if (timer) clearInterval(timer);
-      if (player) player.abort();
+      clearInterval(timer);
+      player.abort();
+      display.remove();
     };
   }, [id]);
 

@@ -99,6 +99,7 @@ class DesktopTunnelIT {
             assertThat(first.opcode()).as("the tunnel announces its UUID first").isEmpty();
 
             browser.send(Instruction.of("mouse", 200, 150, 0));
+            assertThat(browser.screen.await(TerminalText::hasFocus, WAIT)).as("the pointer gives the terminal the focus").isTrue();
             browser.type("echo hello\n");
             boolean shown = browser.screen.await(TerminalText::showsEchoOutput, WAIT);
             BufferedImage screen = browser.screen.snapshot(0).orElseThrow();
@@ -164,8 +165,17 @@ class DesktopTunnelIT {
         assertThat(file).exists();
         assertThat(new String(Files.readAllBytes(file), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("image/png");
 
-        TestServer.Answer denied = server.get(alice, "/api/v1/desktop/recordings/" + recordingId);
-        assertThat(denied.status()).isEqualTo(403);
+        for (String user : List.of("alice", "bob", "carol")) {
+            TestServer.Client client = user.equals("alice") ? alice : server.login(user);
+            int before = server.events.events().size();
+            assertThat(server.get(client, "/api/v1/desktop/recordings").status()).as(user + " lists").isEqualTo(403);
+            assertThat(server.get(client, "/api/v1/desktop/recordings/" + recordingId).status()).as(user + " fetches").isEqualTo(403);
+            assertThat(server.events.events().subList(before, server.events.events().size())).filteredOn(e -> e.action().equals("desktop.recording.read"))
+                    .hasSize(2).allSatisfy(e -> {
+                        assertThat(e.outcome()).isEqualTo(EventOutcome.DENIED);
+                        assertThat(e.caller().userId()).isEqualTo(user);
+                    });
+        }
         TestServer.Client erin = server.login("erin");
         TestServer.Answer list = server.get(erin, "/api/v1/desktop/recordings?workspaceId=" + workspace);
         assertThat(list.status()).isEqualTo(200);

@@ -48,9 +48,10 @@ import org.spe.workspace.desktop.TerminalText;
  * the real platform: alice opens her workspace's desktop in the console, the canvas shows the
  * desktop, she types {@code echo hello} and the screen shows it; a paste in the browser does not
  * reach the desktop; bob cannot open alice's desktop (refused and audited) and carol has no such
- * page. (erin's replay of the recording is checked through the API by DesktopTunnelIT; the
- * console's recording player is not yet checked in the browser.) Screenshots go to
- * {@code target/screenshots/}.
+ * page; erin, the auditor, opens the console's recordings page and replays alice's session with
+ * the Guacamole JavaScript recording player: at the end of its timeline the screen shows the
+ * same {@code echo hello}, at its start it does not, and playing moves the timeline on. Screenshots
+ * go to {@code target/screenshots/}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -131,6 +132,7 @@ class DesktopBrowserIT {
 
         WebElement display = browser.findElement(By.id("desktop-display"));
         new Actions(browser).moveToElement(display, -display.getSize().getWidth() / 2 + 200, -display.getSize().getHeight() / 2 + 150).click().perform();
+        wait.until(driver -> TerminalText.hasFocus(canvas("#desktop-display"))); // keys before the focus would be lost
         new Actions(browser).sendKeys("echo hello").sendKeys(Keys.ENTER).perform();
         wait.until(driver -> TerminalText.showsEchoOutput(canvas("#desktop-display")));
         ImageIO.write(canvas("#desktop-display"), "png", SCREENSHOTS.resolve("desktop-canvas-echo-hello.png").toFile());
@@ -188,6 +190,45 @@ class DesktopBrowserIT {
         browser.get(server.baseUrl() + "/console/workspaces/" + workspace + "/desktop");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("main [role=alert]")));
         assertThat(browser.findElements(By.id("desktop-display"))).isEmpty();
+        logout();
+    }
+
+    @Test
+    @Order(3)
+    void erinReplaysAlicesRecordingInThePlayerAndSeesTheSameCommand() throws Exception {
+        String recording = server.events.events().stream()
+                .filter(e -> e.action().equals("desktop.session.start") && e.outcome() == EventOutcome.SUCCESS && e.caller().userId().equals("alice"))
+                .map(e -> (String) e.details().get("recordingId")).findFirst().orElseThrow();
+        login("erin");
+        browser.get(server.baseUrl() + "/console/recordings");
+        wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("button.recording[data-id='" + recording + "']"))).click();
+        try {
+            wait.until(ExpectedConditions.textToBe(By.id("recording-state"), "Loaded"));
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("desktop-recording-not-loaded");
+            throw new AssertionError("the player did not load the recording; the page shows: " + browser.findElement(By.tagName("main")).getText(), e);
+        }
+        WebElement timeline = wait.until(ExpectedConditions.elementToBeClickable(By.id("recording-timeline")));
+        assertThat(Long.parseLong(timeline.getAttribute("max"))).as("the recording's duration in ms").isGreaterThan(1000);
+
+        timeline.sendKeys(Keys.END); // the timeline's end: the last frame of the session
+        wait.until(driver -> {
+            BufferedImage screen = canvas("#recording-display");
+            return screen != null && TerminalText.showsEchoOutput(screen);
+        });
+        ImageIO.write(canvas("#recording-display"), "png", SCREENSHOTS.resolve("desktop-recording-player-echo-hello.png").toFile());
+        screenshot("desktop-recording-player");
+
+        timeline.sendKeys(Keys.HOME); // back to the start, before alice typed anything
+        wait.until(driver -> !TerminalText.showsEchoOutput(canvas("#recording-display")));
+        browser.findElement(By.id("recording-play")).click();
+        wait.until(ExpectedConditions.textToBe(By.id("recording-play"), "Pause"));
+        wait.until(driver -> Long.parseLong(driver.findElement(By.id("recording-timeline")).getAttribute("value")) > 0);
+        assertThat(server.events.events()).anySatisfy(e -> {
+            assertThat(e.action()).isEqualTo("desktop.recording.read");
+            assertThat(e.caller().userId()).isEqualTo("erin");
+            assertThat(e.objectId()).isEqualTo(recording);
+        });
         logout();
     }
 

@@ -17,6 +17,7 @@ import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 import org.spe.core.bench.BenchReport;
 import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
+import org.spe.workspace.sandbox.SandboxLayout;
 import org.spe.workspace.sandbox.SandboxSpec;
 
 /**
@@ -28,16 +29,22 @@ import org.spe.workspace.sandbox.SandboxSpec;
  *       until the frame that draws its echo is complete ({@code img} then {@code sync});
  *       {@code vncKeyToScreenP50Ms}/{@code P95Ms}: the same key through RFB until the
  *       framebuffer update with pixels ends;</li>
- *   <li>{@code framesPerSecond}: frames with pixels per second while the terminal prints a line
- *       every 20 ms and scrolls (a moving window is not measured yet: xterm's own window
- *       operations did not move it under twm here);</li>
+ *   <li>{@code framesPerSecond}: frames with pixels per second while a window moves across the
+ *       screen and redraws every 20 ms (a small libX11 program, {@code moving-window.py}, that the benchmark
+ *       starts inside the desktop's sandbox with the desktop and triggers through a file in the
+ *       workspace's control directory, so nothing is typed);</li>
  *   <li>{@code idleBytesPerMinute}: protocol characters per minute of a session where nothing
- *       happens (keep-alive {@code sync}s); {@code busyBytesPerMinute}: while the terminal scrolls.</li>
+ *       happens (keep-alive {@code sync}s); {@code busyBytesPerMinute}: while the window moves.</li>
  * </ul>
  * Figures are protocol characters before WebSocket framing; one run takes about two minutes.
  */
 public final class DesktopBenchmark {
     public static final int DEFAULT_KEYS = 60;
+    private static final int BUSY_SECONDS = 10;
+    private static final String MOVING_WINDOW_RESOURCE = "moving-window.py";
+    private static final String MOVING_WINDOW = ".spe-bench-moving-window.py";
+    private static final String READY_FILE = ".spe-bench-moving-window.ready";
+    private static final String START_FILE = ".spe-bench-moving-window.start";
 
     private DesktopBenchmark() {}
 
@@ -57,7 +64,13 @@ public final class DesktopBenchmark {
                 Map.of(), root.resolve("control"));
         DesktopSettings settings = DesktopSettings.defaults(root.resolve("runtime"));
         Map<String, Object> figures = new LinkedHashMap<>();
-        try (WorkspaceDesktop desktop = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime")), spec, settings, 1024, 768, false)) {
+        Path home = root.resolve("home");
+        writeMovingWindow(home);
+        String control = SandboxLayout.CONTROL + "/";
+        List<String> movingWindow = List.of("/usr/bin/python3 " + SandboxLayout.HOME + "/" + MOVING_WINDOW + " " + control + READY_FILE + " " + control + START_FILE
+                + " " + (BUSY_SECONDS + 5));
+        try (WorkspaceDesktop desktop = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime")), spec, settings, 1024, 768, false,
+                movingWindow)) {
             Client client = new Client(VncGatewaySocket.open(desktop.vncSocket(), "bench", Clock.systemUTC()));
             try {
                 client.awaitFrames(1, Duration.ofSeconds(30));
@@ -69,13 +82,14 @@ public final class DesktopBenchmark {
                 long idleStart = client.characters.get();
                 Thread.sleep(30_000);
                 double idlePerMinute = (client.characters.get() - idleStart) * 2.0;
-                // a busy screen for ten seconds: the terminal prints a line every 20 ms and scrolls
-                client.type("for i in $(seq 1 600); do echo \"line $i of a busy terminal $(date +%N)\"; sleep 0.02; done\n");
-                Thread.sleep(300);
+                // a busy screen: the moving window (started with the desktop, waiting since) moves and redraws every 20 ms
+                awaitFile(root.resolve("control").resolve(READY_FILE), Duration.ofSeconds(30), root.resolve("control").resolve("desktop-client-0.log"));
+                Files.writeString(root.resolve("control").resolve(START_FILE), "go");
+                Thread.sleep(500);
                 long busyStart = client.characters.get();
                 long framesStart = client.pixelFrames.get();
                 long started = System.nanoTime();
-                Thread.sleep(10_000);
+                Thread.sleep(BUSY_SECONDS * 1000L);
                 double seconds = (System.nanoTime() - started) / 1e9;
                 double busyPerMinute = (client.characters.get() - busyStart) / seconds * 60;
                 double framesPerSecond = (client.pixelFrames.get() - framesStart) / seconds;
@@ -96,6 +110,8 @@ public final class DesktopBenchmark {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         } catch (GuacamoleException e) {
             throw new IllegalStateException("the desktop connection failed: " + e.getMessage(), e);
         }
@@ -103,6 +119,29 @@ public final class DesktopBenchmark {
         figures.put("loadAverage", round(loadAverage()));
         BenchReport.write("desktop", figures, out);
         return figures;
+    }
+
+    /** Puts the moving window's program into the workspace home, where the desktop's sandbox sees it. */
+    private static void writeMovingWindow(Path home) {
+        try (var program = DesktopBenchmark.class.getResourceAsStream(MOVING_WINDOW_RESOURCE)) {
+            if (program == null) {
+                throw new IllegalStateException("missing resource " + MOVING_WINDOW_RESOURCE);
+            }
+            Files.write(home.resolve(MOVING_WINDOW), program.readAllBytes());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void awaitFile(Path file, Duration timeout, Path log) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!Files.exists(file)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the moving window did not start in the desktop (it needs python3 and libX11 in the sandbox); its output: "
+                        + (Files.exists(log) ? Files.readString(log) : "none"));
+            }
+            Thread.sleep(100);
+        }
     }
 
     /** Key presses straight to x11vnc over RFB: press, wait for the update with pixels, release. */

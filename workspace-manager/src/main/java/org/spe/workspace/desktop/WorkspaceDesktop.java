@@ -65,11 +65,23 @@ public final class WorkspaceDesktop implements AutoCloseable {
      */
     public static WorkspaceDesktop start(SandboxFactory sandboxes, SandboxSpec spec, DesktopSettings settings, int width, int height,
             boolean clipboard) {
+        return start(sandboxes, spec, settings, width, height, clipboard, List.of());
+    }
+
+    /**
+     * As {@link #start(SandboxFactory, SandboxSpec, DesktopSettings, int, int, boolean)}, and also
+     * starts {@code clients} (shell command lines, run in the sandbox on the desktop's display
+     * after the terminal; their output goes to {@code desktop-client-N.log} in the control directory). The benchmark's moving
+     * window is one.
+     */
+    public static WorkspaceDesktop start(SandboxFactory sandboxes, SandboxSpec spec, DesktopSettings settings, int width, int height,
+            boolean clipboard, List<String> clients) {
         requireNonNull(sandboxes, "sandboxes is null");
+        requireNonNull(clients, "clients is null");
         requireNonNull(spec, "spec is null");
         requireNonNull(settings, "settings is null");
         DesktopSettings.checkSize(width, height);
-        Path configDirectory = writeConfiguration(spec.workspaceId(), settings, width, height, clipboard);
+        Path configDirectory = writeConfiguration(spec.workspaceId(), settings, width, height, clipboard, clients);
         Path socket = spec.controlDirectory().resolve(SOCKET_NAME);
         SandboxProcess process = null;
         try {
@@ -127,7 +139,7 @@ public final class WorkspaceDesktop implements AutoCloseable {
     }
 
     /** The start script and window-manager configuration; visible for tests. */
-    static Path writeConfiguration(String workspaceId, DesktopSettings settings, int width, int height, boolean clipboard) {
+    static Path writeConfiguration(String workspaceId, DesktopSettings settings, int width, int height, boolean clipboard, List<String> clients) {
         try {
             Files.createDirectories(settings.runtimeDirectory());
             Path directory = Files.createTempDirectory(settings.runtimeDirectory(), "desktop-" + workspaceId + "-");
@@ -136,6 +148,10 @@ public final class WorkspaceDesktop implements AutoCloseable {
                     "-nopw -forever -shared -norc -quiet -noncache -nowf -noxrecord -nobell",
                     "-defer 10 -wait 10",
                     clipboard ? "" : "-nosel"));
+            StringBuilder clientLines = new StringBuilder();
+            for (int i = 0; i < clients.size(); i++) {
+                clientLines.append(clients.get(i)).append(" > ").append(SandboxLayout.CONTROL).append("/desktop-client-").append(i).append(".log 2>&1 &\n");
+            }
             String script = String.join("\n",
                     "#!/bin/sh",
                     "# The workspace desktop: display, window manager, terminal, then the VNC server in front.",
@@ -147,7 +163,7 @@ public final class WorkspaceDesktop implements AutoCloseable {
                     // allowWindowOps lets a program in the terminal move its own window (the benchmark's moving window)
                     "xterm -geometry 80x24+20+20 -fn fixed -bg white -fg black -title terminal -xrm 'XTerm*allowWindowOps: true'"
                             + " -e /bin/bash --norc --noprofile > /tmp/xterm.log 2>&1 &",
-                    vnc,
+                    clientLines + vnc,
                     "");
             Files.writeString(directory.resolve("start.sh"), script);
             Files.writeString(directory.resolve("twmrc"), String.join("\n",

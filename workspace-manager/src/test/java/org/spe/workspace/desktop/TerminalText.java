@@ -30,6 +30,46 @@ public final class TerminalText {
                 .anyMatch(band -> band.top() < 60);
     }
 
+    /**
+     * Whether the terminal has the keyboard focus: xterm then draws its text cursor as a filled
+     * block (a hollow box without focus), a solid dark area no glyph of its font has. Keys typed
+     * before the window manager gave the terminal the focus are lost, so tests wait for this.
+     */
+    public static boolean hasFocus(BufferedImage screen) {
+        if (screen == null) {
+            return false;
+        }
+        int width = Math.min(screen.getWidth(), 700) - CURSOR_WIDTH;
+        int height = Math.min(screen.getHeight(), 500) - CURSOR_HEIGHT;
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                if (solidDark(screen, x, y)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static final int CURSOR_WIDTH = 5;
+    private static final int CURSOR_HEIGHT = 10;
+
+    private static boolean solidDark(BufferedImage screen, int left, int top) {
+        for (int y = top; y < top + CURSOR_HEIGHT; y++) {
+            for (int x = left; x < left + CURSOR_WIDTH; x++) {
+                if (!dark(screen.getRGB(x, y))) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean dark(int rgb) {
+        int luma = ((rgb >> 16 & 0xff) * 3 + (rgb >> 8 & 0xff) * 6 + (rgb & 0xff)) / 10;
+        return luma < 100;
+    }
+
     /** The horizontal shift of the repeated glyphs, or -1 when there is none. Visible for diagnosis. */
     public static int findEcho(BufferedImage screen) {
         int width = Math.min(screen.getWidth(), 700);
@@ -59,9 +99,7 @@ public final class TerminalText {
         boolean[][] dark = new boolean[height][width];
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
-                int rgb = screen.getRGB(x, y);
-                int luma = ((rgb >> 16 & 0xff) * 3 + (rgb >> 8 & 0xff) * 6 + (rgb & 0xff)) / 10;
-                dark[y][x] = luma < 100;
+                dark[y][x] = dark(screen.getRGB(x, y));
             }
         }
         // Window borders are long straight lines, not glyphs: leave them out.
