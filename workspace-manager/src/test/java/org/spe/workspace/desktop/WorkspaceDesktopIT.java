@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
 import org.spe.workspace.sandbox.SandboxFixture;
+import org.spe.workspace.sandbox.SandboxLayout;
 
 /**
  * A real desktop (Xvfb, twm, xterm, x11vnc in bubblewrap) seen through the embedded gateway, as
@@ -31,7 +33,19 @@ class WorkspaceDesktopIT {
     static void startDesktop() throws IOException {
         fixture = new SandboxFixture(root);
         DesktopSettings settings = DesktopSettings.defaults(root.resolve("runtime"));
-        desktop = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime")), fixture.spec, settings, 800, 600, false);
+        // one extra client, as the benchmark's moving window: it runs in the sandbox on the desktop's display
+        desktop = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime")), fixture.spec, settings, 800, 600, false,
+                List.of("echo \"display $DISPLAY user $(id -un)\""));
+    }
+
+    @Test
+    void anExtraClientRunsInTheSandboxOnTheDesktopsDisplay() throws Exception {
+        Path log = fixture.spec.controlDirectory().resolve("desktop-client-0.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while ((!Files.exists(log) || Files.size(log) == 0) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(Files.readString(log).trim()).isEqualTo("display :0 user " + SandboxLayout.USER);
     }
 
     @AfterAll
