@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -21,16 +20,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.event.EventOutcome;
 import org.spe.server.testing.GuacamoleBrowser;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 import org.spe.workspace.desktop.GuacamoleScreen;
 import org.spe.workspace.desktop.Instruction;
 import org.spe.workspace.desktop.InstructionParser;
@@ -57,16 +50,7 @@ class DesktopTunnelIT {
     @BeforeAll
     void start() throws InterruptedException {
         server = new TestServer();
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("desktop-test")) {
-            SyntheticLake.generate(spark.session(), 100, 5, server.workspaces.lake);
-        }
+        server.seedSyntheticLake("desktop-test", 100, 5);
         TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
                 {"title": "Desktop study", "purpose": "Explore claims on a desktop", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
                  "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],

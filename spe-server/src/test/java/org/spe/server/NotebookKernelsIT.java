@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
@@ -21,17 +20,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.event.EventOutcome;
 import org.spe.core.json.Json;
 import org.spe.server.testing.BrowserSocket;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 
 /**
  * Kernels, notebooks and the browser's WebSocket over the real server: two workspaces of alice's
@@ -53,16 +46,7 @@ class NotebookKernelsIT {
     @BeforeAll
     void start() throws InterruptedException {
         server = new TestServer();
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("notebook-test")) {
-            SyntheticLake.generate(spark.session(), 200, 11, server.workspaces.lake);
-        }
+        server.seedSyntheticLake("notebook-test", 200, 11);
         TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
                 {"title": "Notebook study", "purpose": "Describe claims", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
                  "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],

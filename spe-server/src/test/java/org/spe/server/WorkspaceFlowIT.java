@@ -11,21 +11,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.EnumSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
-import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.output.release.PackageVerifier;
 import org.spe.server.api.ApiServer;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 
 /**
  * The researcher's whole path through the real parts: a permit on a generated lake, a workspace
@@ -40,16 +33,7 @@ class WorkspaceFlowIT {
     @BeforeAll
     void start() {
         server = new TestServer();
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("flow-test")) {
-            SyntheticLake.generate(spark.session(), 400, 7, server.workspaces.lake);
-        }
+        server.seedSyntheticLake("flow-test", 400, 7);
     }
 
     @AfterAll

@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,17 +22,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.DomainEvent;
 import org.spe.core.event.EventOutcome;
 import org.spe.server.testing.GuacamoleBrowser;
 import org.spe.server.testing.NotebookContainerStandIn;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 import org.spe.workspace.kubernetes.ClusterApiControllerStandIn;
 import org.spe.workspace.kubernetes.KubeletStandIn;
 import org.spe.workspace.kubernetes.MachineDeploymentScaler;
@@ -80,16 +73,7 @@ class WorkspacesOnKubernetesAgainstMockApiServerIT {
                 Map.entry("workspaces.kubernetes.extractNfsServer", "fs-0123.efs.ap-northeast-1.amazonaws.com"),
                 Map.entry("workspaces.kubernetes.startTimeoutSeconds", "60"),
                 Map.entry("workspaces.kubernetes.cpuPool", "capi-system/spe-cpu"), Map.entry("workspaces.kubernetes.gpuPool", "capi-system/spe-gpu")));
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            platform.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            platform.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("kubernetes-test")) {
-            SyntheticLake.generate(spark.session(), 200, 11, platform.workspaces.lake);
-        }
+        platform.seedSyntheticLake("kubernetes-test", 200, 11);
         platform.workspaces.start();
     }
 

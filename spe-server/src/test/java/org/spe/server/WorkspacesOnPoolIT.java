@@ -17,11 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.spe.core.account.Caller;
 import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 
 /**
  * Workspaces on the real embedded pool through the API: each READY workspace has its own driver JVM
@@ -43,16 +39,7 @@ class WorkspacesOnPoolIT {
     @BeforeAll
     void start() {
         server = new TestServer();
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("pool-flow-test")) {
-            SyntheticLake.generate(spark.session(), 400, 7, server.workspaces.lake);
-        }
+        server.seedSyntheticLake("pool-flow-test", 400, 7);
         server.workspaces.start();
         permitId = permit(QUOTA);
         alice = server.login("alice");

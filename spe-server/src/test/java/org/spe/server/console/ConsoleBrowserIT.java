@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +39,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.support.ui.Select;
 import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.core.permit.ComputeQuota;
 import org.spe.core.permit.DataLevel;
 import org.spe.core.permit.Linkage;
@@ -52,8 +48,6 @@ import org.spe.core.permit.PermitRequest;
 import org.spe.core.permit.PurposeCategory;
 import org.spe.output.release.PackageVerifier;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 
 /**
  * The console in a real browser: Debian's Chromium, headless, driven by Selenium through Debian's
@@ -78,16 +72,7 @@ class ConsoleBrowserIT {
         // Sessions idle out after 12 hours here, so the timeout warning can be reached by moving the clock (the last test).
         server = new TestServer(Map.of("compute.workers", "1", "accounts.sessionIdleMinutes", "720",
                 "accounts.sessionAbsoluteHours", "12"));
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("console-browser-test")) {
-            SyntheticLake.generate(spark.session(), 400, 7, server.workspaces.lake);
-        }
+        Caller sam = server.seedSyntheticLake("console-browser-test", 400, 7);
         studyPermit = server.platform.permits.create(sam, new PermitRequest("Admissions after diabetes claims", "Describe admissions by sex and prefecture",
                 PurposeCategory.A_PUBLIC_HEALTH, DataLevel.PSEUDONYMISED, Optional.of("Admissions must be linked to claims"), List.of("alice"),
                 List.of(new PermitDataset("ndb_claims", List.of("person_id", "sex", "prefecture_code", "diagnosis_code", "points"), List.of()),

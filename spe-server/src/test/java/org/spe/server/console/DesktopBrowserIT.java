@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.Map;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
@@ -33,14 +32,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
-import org.spe.core.account.Caller;
-import org.spe.core.account.Role;
-import org.spe.core.catalog.Dataset;
-import org.spe.core.catalog.LinkageRule;
 import org.spe.core.event.EventOutcome;
 import org.spe.server.testing.TestServer;
-import org.spe.workspace.data.LocalSpark;
-import org.spe.workspace.data.SyntheticLake;
 import org.spe.workspace.desktop.TerminalText;
 
 /**
@@ -65,16 +58,7 @@ class DesktopBrowserIT {
     @BeforeAll
     void start() throws IOException, InterruptedException {
         server = new TestServer();
-        Caller sam = new Caller("sam", EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
-        for (Dataset dataset : SyntheticLake.catalog()) {
-            server.platform.catalog.register(sam, dataset);
-        }
-        for (LinkageRule rule : SyntheticLake.linkageRules()) {
-            server.platform.catalog.allowLinkage(sam, rule);
-        }
-        try (LocalSpark.Lease spark = LocalSpark.acquire("desktop-browser-test")) {
-            SyntheticLake.generate(spark.session(), 100, 3, server.workspaces.lake);
-        }
+        server.seedSyntheticLake("desktop-browser-test", 100, 3);
         TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
                 {"title": "Desktop study", "purpose": "Explore claims on a desktop", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
                  "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],

@@ -113,6 +113,25 @@ public final class TestServer implements AutoCloseable {
         return Totp.code(credentials.get(user).totpSecret(), clock.instant());
     }
 
+    /**
+     * Registers the synthetic lake's datasets and linkage rules in the catalog (as the steward sam)
+     * and generates {@code patients} patients into the workspaces' lake with a Spark session
+     * named {@code sparkName}. Returns the steward it acted as, for a test's own steward actions.
+     */
+    public Caller seedSyntheticLake(String sparkName, int patients, long seed) {
+        Caller sam = new Caller("sam", java.util.EnumSet.of(Role.DATA_STEWARD), "s-seed", "127.0.0.1");
+        for (org.spe.core.catalog.Dataset dataset : org.spe.workspace.data.SyntheticLake.catalog()) {
+            platform.catalog.register(sam, dataset);
+        }
+        for (org.spe.core.catalog.LinkageRule rule : org.spe.workspace.data.SyntheticLake.linkageRules()) {
+            platform.catalog.allowLinkage(sam, rule);
+        }
+        try (org.spe.workspace.data.LocalSpark.Lease spark = org.spe.workspace.data.LocalSpark.acquire(sparkName)) {
+            org.spe.workspace.data.SyntheticLake.generate(spark.session(), patients, seed, workspaces.lake);
+        }
+        return sam;
+    }
+
     /** The base URL of the server, e.g. {@code http://127.0.0.1:41234}. */
     public String baseUrl() {
         return "http://127.0.0.1:" + server.port();
