@@ -528,6 +528,7 @@ public final class Workspaces implements AutoCloseable {
         environment.stopAll();
         compute.ifPresent(c -> c.applications().close());
         pool.ifPresent(ComputePool::close);
+        kubernetesEnvironment.ifPresent(KubernetesWorkspaceEnvironment::closeGateways);
         kubernetes.ifPresent(io.fabric8.kubernetes.client.KubernetesClient::close);
         synchronized (this) {
             if (spark != null) {

@@ -211,6 +211,8 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
             }
             return null;
         });
+        // Again: a kernel request during the stop may have made a client while the pod still looked ready.
+        forgetGateway(workspace.id());
         log.info("Workspace {} stopped: pods of namespace {} deleted", workspace.id(), namespace);
     }
 
@@ -259,6 +261,13 @@ public final class KubernetesWorkspaceEnvironment implements WorkspaceEnvironmen
         } catch (KubernetesClientException e) {
             throw new RetriableException("Kubernetes refused to read the notebook of workspace " + workspaceId + ": "
                     + (e.getStatus() == null ? e.getMessage() : e.getStatus().getMessage()), e);
+        }
+    }
+
+    /** Closes every Kernel Gateway client this environment made (when the platform stops). */
+    public void closeGateways() {
+        for (String workspaceId : List.copyOf(gateways.keySet())) {
+            forgetGateway(workspaceId);
         }
     }
 
