@@ -193,7 +193,8 @@ class DesktopBrowserIT {
             throw new AssertionError("the player did not load the recording; the page shows: " + browser.findElement(By.tagName("main")).getText(), e);
         }
         WebElement timeline = wait.until(ExpectedConditions.elementToBeClickable(By.id("recording-timeline")));
-        assertThat(Long.parseLong(timeline.getAttribute("max"))).as("the recording's duration in ms").isGreaterThan(1000);
+        // The session's own length: under a second when the machine is quiet (869 ms in one CI run).
+        assertThat(Long.parseLong(timeline.getAttribute("max"))).as("the recording's duration in ms").isPositive();
 
         timeline.sendKeys(Keys.END); // the timeline's end: the last frame of the session
         wait.until(driver -> {
