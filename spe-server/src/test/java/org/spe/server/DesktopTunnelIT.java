@@ -51,15 +51,7 @@ class DesktopTunnelIT {
     void start() throws InterruptedException {
         server = new TestServer();
         server.seedSyntheticLake("desktop-test", 100, 5);
-        TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
-                {"title": "Desktop study", "purpose": "Explore claims on a desktop", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
-                 "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],
-                 "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "points"]}], "linkages": [],
-                 "validFrom": "2026-01-01", "validUntil": "2027-12-31",
-                 "quota": {"cores": 1, "memoryGb": 2, "gpus": 0, "storageGb": 1, "cpuHours": 10, "gpuHours": 0}, "sdcProfile": "default", "kAnonymity": 5}
-                """);
-        assertThat(permit.status()).as(permit.body()).isEqualTo(201);
-        permitId = permit.json().get("id").asText();
+        permitId = server.createClaimsPermitForAlice("Desktop study", "Explore claims on a desktop");
         alice = server.login("alice");
         workspace = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permitId + "\", \"name\": \"desk\"}").json().get("id").asText();
         assertThat(awaitReady(workspace)).isEqualTo("READY");

@@ -47,15 +47,7 @@ class NotebookKernelsIT {
     void start() throws InterruptedException {
         server = new TestServer();
         server.seedSyntheticLake("notebook-test", 200, 11);
-        TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
-                {"title": "Notebook study", "purpose": "Describe claims", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
-                 "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],
-                 "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "points"]}], "linkages": [],
-                 "validFrom": "2026-01-01", "validUntil": "2027-12-31",
-                 "quota": {"cores": 1, "memoryGb": 2, "gpus": 0, "storageGb": 1, "cpuHours": 10, "gpuHours": 0}, "sdcProfile": "default", "kAnonymity": 5}
-                """);
-        assertThat(permit.status()).as(permit.body()).isEqualTo(201);
-        permitId = permit.json().get("id").asText();
+        permitId = server.createClaimsPermitForAlice("Notebook study", "Describe claims");
         alice = server.login("alice");
         workspace = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permitId + "\", \"name\": \"one\"}").json().get("id").asText();
         otherWorkspace = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permitId + "\", \"name\": \"two\"}").json().get("id").asText();

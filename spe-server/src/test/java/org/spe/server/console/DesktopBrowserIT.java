@@ -59,16 +59,9 @@ class DesktopBrowserIT {
     void start() throws IOException, InterruptedException {
         server = new TestServer();
         server.seedSyntheticLake("desktop-browser-test", 100, 3);
-        TestServer.Answer permit = server.post(server.login("sam"), "/api/v1/permits", """
-                {"title": "Desktop study", "purpose": "Explore claims on a desktop", "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
-                 "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],
-                 "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "points"]}], "linkages": [],
-                 "validFrom": "2026-01-01", "validUntil": "2027-12-31",
-                 "quota": {"cores": 1, "memoryGb": 2, "gpus": 0, "storageGb": 1, "cpuHours": 10, "gpuHours": 0}, "sdcProfile": "default", "kAnonymity": 5}
-                """);
-        assertThat(permit.status()).as(permit.body()).isEqualTo(201);
+        String permitId = server.createClaimsPermitForAlice("Desktop study", "Explore claims on a desktop");
         TestServer.Client alice = server.login("alice");
-        workspace = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permit.json().get("id").asText() + "\", \"name\": \"desk\"}")
+        workspace = server.post(alice, "/api/v1/workspaces", "{\"permitId\": \"" + permitId + "\", \"name\": \"desk\"}")
                 .json().get("id").asText();
         Instant deadline = Instant.now().plus(Duration.ofMinutes(4));
         String state = "";

@@ -1,6 +1,7 @@
 package org.spe.server.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -130,6 +131,26 @@ public final class TestServer implements AutoCloseable {
             org.spe.workspace.data.SyntheticLake.generate(spark.session(), patients, seed, workspaces.lake);
         }
         return sam;
+    }
+
+    /**
+     * Records, as the steward sam through the API, a pseudonymised permit for alice over
+     * {@code ndb_claims} (person_id, sex, points) with a quota of 1 core and 2 GiB; returns its id.
+     *
+     * @throws IllegalStateException if the permit is not created
+     */
+    public String createClaimsPermitForAlice(String title, String purpose) {
+        Answer permit = post(login("sam"), "/api/v1/permits", """
+                {"title": %s, "purpose": %s, "category": "A_PUBLIC_HEALTH", "level": "PSEUDONYMISED",
+                 "pseudonymisationJustification": "Linked analysis", "researchers": ["alice"],
+                 "datasets": [{"datasetId": "ndb_claims", "columns": ["person_id", "sex", "points"]}], "linkages": [],
+                 "validFrom": "2026-01-01", "validUntil": "2027-12-31",
+                 "quota": {"cores": 1, "memoryGb": 2, "gpus": 0, "storageGb": 1, "cpuHours": 10, "gpuHours": 0}, "sdcProfile": "default", "kAnonymity": 5}
+                """.formatted(TextNode.valueOf(title), TextNode.valueOf(purpose)));
+        if (permit.status() != 201) {
+            throw new IllegalStateException("the permit was not created: " + permit.status() + " " + permit.body());
+        }
+        return permit.json().get("id").asText();
     }
 
     /** The base URL of the server, e.g. {@code http://127.0.0.1:41234}. */
