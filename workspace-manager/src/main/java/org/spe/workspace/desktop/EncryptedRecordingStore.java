@@ -12,10 +12,19 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.core.crypto.AesGcm;
@@ -37,6 +46,7 @@ public final class EncryptedRecordingStore {
     private static final byte[] HEADER = "SPE-DESKTOP-RECORDING 1\n".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,80}");
     private static final int MAX_FRAME = 16 * 1024 * 1024;
+    private static final String SUFFIX = ".guac.enc";
 
     /** A decrypted recording. */
     public record Recording(String id, String protocol, boolean complete) {
@@ -73,25 +83,93 @@ public final class EncryptedRecordingStore {
     }
 
     /** A stored recording's id, size on disk and last change. */
-    public record Stored(String id, long bytes, java.time.Instant modified) {}
-
-    /** The stored recordings, newest first. */
-    public java.util.List<Stored> list() {
-        if (!Files.isDirectory(directory)) {
-            return java.util.List.of();
+    public record Stored(String id, long bytes, Instant modified) {
+        public Stored {
+            requireNonNull(id, "id is null");
+            requireNonNull(modified, "modified is null");
         }
-        try (java.util.stream.Stream<Path> files = Files.list(directory)) {
-            java.util.List<Stored> stored = new java.util.ArrayList<>();
-            for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".guac.enc")).toList()) {
-                String name = file.getFileName().toString();
-                stored.add(new Stored(name.substring(0, name.length() - ".guac.enc".length()), Files.size(file),
-                        Files.getLastModifiedTime(file).toInstant()));
+    }
+
+    /**
+     * The stored recordings, newest first: regular files named {@code <id>.guac.enc} with a valid
+     * id; anything else in the directory is not a recording. A missing directory holds none.
+     *
+     * @throws UncheckedIOException if the directory cannot be read
+     */
+    public List<Stored> list() {
+        List<Stored> stored = new ArrayList<>();
+        for (Path file : recordingFiles()) {
+            stat(file).ifPresent(stored::add);
+        }
+        stored.sort(Comparator.comparing(Stored::modified).reversed());
+        return List.copyOf(stored);
+    }
+
+    /**
+     * Deletes the recordings whose last change is before {@code cutoff} and answers them, oldest
+     * first. Only what {@link #list} calls a recording is ever deleted; other files, folders and
+     * links in the directory stay. A missing directory holds nothing to delete.
+     *
+     * <p>Ageing by last change is safe for a recording still being written: it is changed at its
+     * creation and with each sealed chunk, and belongs to a session no longer than the desktop's
+     * maximum session length (at most a day), so a cutoff further back than that never reaches it.
+     * Each file's age is read again just before it is deleted, and one deleted meanwhile is
+     * skipped. Callers audit what this answers.
+     *
+     * @throws UncheckedIOException if the directory cannot be read or a recording cannot be deleted;
+     *     recordings deleted before the failure stay deleted
+     */
+    public List<Stored> deleteOlderThan(Instant cutoff) {
+        requireNonNull(cutoff, "cutoff is null");
+        List<Stored> deleted = new ArrayList<>();
+        for (Path file : recordingFiles()) {
+            Optional<Stored> recording = stat(file);
+            if (recording.isEmpty() || !recording.get().modified().isBefore(cutoff)) {
+                continue;
             }
-            stored.sort(java.util.Comparator.comparing(Stored::modified).reversed());
-            return java.util.List.copyOf(stored);
+            try {
+                if (Files.deleteIfExists(file)) {
+                    deleted.add(recording.get());
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot delete recording " + recording.get().id(), e);
+            }
+        }
+        deleted.sort(Comparator.comparing(Stored::modified));
+        return List.copyOf(deleted);
+    }
+
+    /** The regular files of the directory named like a recording; none when there is no directory. */
+    private List<Path> recordingFiles() {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> recordingId(file).isPresent() && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)).toList();
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the recordings in " + directory, e);
         }
+    }
+
+    /** The recording's size and last change; empty if it was deleted since it was listed. */
+    private static Optional<Stored> stat(Path file) {
+        try {
+            BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            return Optional.of(new Stored(recordingId(file).orElseThrow(), attributes.size(), attributes.lastModifiedTime().toInstant()));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the attributes of " + file, e);
+        }
+    }
+
+    private static Optional<String> recordingId(Path file) {
+        String name = file.getFileName().toString();
+        if (!name.endsWith(SUFFIX)) {
+            return Optional.empty();
+        }
+        String id = name.substring(0, name.length() - SUFFIX.length());
+        return ID.matcher(id).matches() ? Optional.of(id) : Optional.empty();
     }
 
     /** Whether recording {@code id} exists. */
@@ -156,7 +234,7 @@ public final class EncryptedRecordingStore {
         if (!ID.matcher(id).matches()) {
             throw SpeException.invalid("%s is not a recording id", id.length() > 80 ? id.substring(0, 80) + "..." : id);
         }
-        return directory.resolve(id + ".guac.enc");
+        return directory.resolve(id + SUFFIX);
     }
 
     private static byte[] associatedData(String id, long index, boolean last) {

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.guacamole.GuacamoleException;
@@ -75,5 +77,50 @@ class EncryptedRecordingStoreTest {
         assertThatThrownBy(() -> store.read("missing")).isInstanceOf(SpeException.class)
                 .satisfies(e -> assertThat(((SpeException) e).category()).isEqualTo(ErrorCategory.NOT_FOUND));
         assertThatThrownBy(() -> store.create("a")).isInstanceOf(SpeException.class).hasMessageContaining("exists already");
+    }
+
+    @Test
+    void deletingOlderThanACutoffRemovesOnlyAgedRecordings() throws IOException {
+        EncryptedRecordingStore store = new EncryptedRecordingStore(directory, key);
+        Instant cutoff = Instant.parse("2026-01-01T00:00:00Z");
+        for (String id : List.of("old-1", "old-2", "new")) {
+            try (RecordingSink sink = store.create(id)) {
+                sink.append("4.sync,1.1;");
+            }
+        }
+        RecordingSink open = store.create("being-written");
+        Files.setLastModifiedTime(directory.resolve("old-1.guac.enc"), FileTime.from(cutoff.minusSeconds(86_400)));
+        Files.setLastModifiedTime(directory.resolve("old-2.guac.enc"), FileTime.from(cutoff.minusSeconds(1)));
+        Files.setLastModifiedTime(directory.resolve("new.guac.enc"), FileTime.from(cutoff));
+        // Not recordings, however old: another suffix, an id the store would refuse, a folder, a link.
+        Path notes = Files.writeString(directory.resolve("notes.txt"), "keep");
+        Path badId = Files.writeString(directory.resolve("bad.id.guac.enc"), "keep");
+        Path folder = Files.createDirectory(directory.resolve("folder.guac.enc"));
+        Path link = Files.createSymbolicLink(directory.resolve("link.guac.enc"), notes);
+        for (Path foreign : List.of(notes, badId, folder)) {
+            Files.setLastModifiedTime(foreign, FileTime.from(cutoff.minusSeconds(86_400)));
+        }
+        long oldBytes = Files.size(directory.resolve("old-1.guac.enc"));
+
+        List<EncryptedRecordingStore.Stored> deleted = store.deleteOlderThan(cutoff);
+
+        assertThat(deleted).extracting(EncryptedRecordingStore.Stored::id).containsExactly("old-1", "old-2");
+        assertThat(deleted.get(0).bytes()).isEqualTo(oldBytes);
+        assertThat(deleted.get(0).modified()).isEqualTo(cutoff.minusSeconds(86_400));
+        assertThat(store.list()).extracting(EncryptedRecordingStore.Stored::id).containsExactlyInAnyOrder("new", "being-written");
+        assertThat(List.of(notes, badId, folder, link)).allSatisfy(path -> assertThat(path).exists());
+        open.append("4.sync,1.2;");
+        open.close();
+        assertThat(store.read("being-written").complete()).isTrue();
+        assertThat(store.deleteOlderThan(cutoff)).isEmpty();
+    }
+
+    @Test
+    void aMissingDirectoryHasNothingToListOrDelete() {
+        EncryptedRecordingStore store = new EncryptedRecordingStore(directory.resolve("never-created"), key);
+
+        assertThat(store.list()).isEmpty();
+        assertThat(store.deleteOlderThan(Instant.now())).isEmpty();
+        assertThat(directory.resolve("never-created")).doesNotExist();
     }
 }
