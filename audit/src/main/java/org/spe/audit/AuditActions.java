@@ -75,6 +75,11 @@ public final class AuditActions {
     public static final String DESKTOP_INSTRUCTION_DROP = "desktop.instruction.drop";
     /** An auditor replayed a desktop session recording. */
     public static final String DESKTOP_RECORDING_READ = "desktop.recording.read";
+    /**
+     * The platform deleted a desktop session recording past the audit retention (object: the
+     * recording id; details: bytes, lastModified, retentionDays).
+     */
+    public static final String DESKTOP_RECORDING_PURGE = "desktop.recording.purge";
     /** A running SQL query was cancelled (detail {@code queryId}). */
     public static final String SQL_CANCEL = "sql.cancel";
     /** A permit's usage and fee estimate was read. */
@@ -91,5 +96,5 @@ public final class AuditActions {
             AUDIT_ALERT, ACCOUNT_LOCK, CATALOG_LINKAGE_ALLOW, CATALOG_LINKAGE_DISALLOW, PERMIT_SUSPEND, PERMIT_REACTIVATE,
             PERMIT_EXPIRE, OPTOUT_READ, WORKSPACE_REQUEST, WORKSPACE_PROVISION, WORKSPACE_READY, WORKSPACE_FAIL, WORKSPACE_DESTROYED,
             WORKSPACE_READ, HTTP_CSRF, NOTEBOOK_KERNEL, SQL_CANCEL, USAGE_READ, DESKTOP_SESSION_START, DESKTOP_SESSION_END, DESKTOP_INSTRUCTION_DROP,
-            DESKTOP_RECORDING_READ);
+            DESKTOP_RECORDING_READ, DESKTOP_RECORDING_PURGE);
 }

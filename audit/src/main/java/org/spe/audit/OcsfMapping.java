@@ -103,6 +103,7 @@ public final class OcsfMapping {
             Map.entry(AuditActions.DESKTOP_SESSION_END, new OcsfClass(3002, AUTHENTICATION, 2, "Logoff")),
             Map.entry(AuditActions.DESKTOP_INSTRUCTION_DROP, new OcsfClass(6003, API, 99, "Other")),
             Map.entry(AuditActions.DESKTOP_RECORDING_READ, new OcsfClass(6001, WEB_RESOURCES, 2, "Read")),
+            Map.entry(AuditActions.DESKTOP_RECORDING_PURGE, new OcsfClass(6001, WEB_RESOURCES, 4, "Delete")),
             Map.entry(AuditActions.AUDIT_ALERT, new OcsfClass(2004, DETECTION_FINDING, 1, "Create")));
 
     /** The OCSF class and activity of {@code action}. */
