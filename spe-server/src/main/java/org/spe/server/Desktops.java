@@ -41,7 +41,9 @@ import org.spe.workspace.lifecycle.WorkspaceState;
  * {@link RecordingGuacamoleSocket} (encrypted under {@code <dataDir>/desktop-recordings} with the
  * secret {@code desktop/recordings}). Session start and end are audited with the recording's id.
  * A sweeper ends idle, overlong and no-longer-allowed sessions every half second; a workspace that
- * stops (suspend, lock, destroy) ends its sessions and its desktop at once. Thread-safe.
+ * stops (suspend, lock, destroy) ends its sessions and its desktop at once. Recordings are kept
+ * for the audit retention ({@link #purgeExpiredRecordings}, scheduled by {@link Workspaces#start}).
+ * Thread-safe.
  */
 public final class Desktops implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Desktops.class);
@@ -52,6 +54,7 @@ public final class Desktops implements AutoCloseable {
     private final WorkspaceDesktops desktops;
     private final DesktopSessions sessions;
     private final EncryptedRecordingStore recordings;
+    private final DesktopRecordingRetention retention;
     private final Map<String, Caller> callers = new ConcurrentHashMap<>();
     private final ScheduledExecutorService sweeper = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "spe-desktop-sweeper");
@@ -68,6 +71,8 @@ public final class Desktops implements AutoCloseable {
         this.sessions = new DesktopSessions(platform.clock, settings.idleTimeout(), settings.maxSessionLength(), this::ended);
         this.recordings = new EncryptedRecordingStore(platform.config.dataPath().resolve("desktop-recordings"),
                 platform.secrets.secret("desktop/recordings", 32));
+        this.retention = new DesktopRecordingRetention(recordings, platform.events, platform.clock,
+                Duration.ofDays(platform.config.audit().retentionDays()));
         workspaces.environment.onStop(workspaceId -> {
             sessions.endWorkspace(workspaceId, DesktopSessionEnd.WORKSPACE_STOPPED);
             desktops.stop(workspaceId);
@@ -78,6 +83,19 @@ public final class Desktops implements AutoCloseable {
     /** The encrypted session recordings. */
     public EncryptedRecordingStore recordings() {
         return recordings;
+    }
+
+    /**
+     * Deletes the recordings past the audit retention, each deletion audited as
+     * {@code desktop.recording.purge} ({@link DesktopRecordingRetention}); a failure is logged, not
+     * thrown, so a scheduler keeps calling. Blocks for the deletions and their events.
+     */
+    public void purgeExpiredRecordings() {
+        try {
+            retention.purgeExpired();
+        } catch (RuntimeException e) {
+            log.error("Deleting desktop recordings past the retention failed", e);
+        }
     }
 
     /** The live sessions (one per user per workspace). */

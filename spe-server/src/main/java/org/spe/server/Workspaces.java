@@ -57,8 +57,8 @@ import org.spe.workspace.sandbox.BubblewrapSandboxFactory;
  * {@link Platform}: extracts built by a local Spark session, workspaces in bubblewrap with a
  * Jupyter server (embedded default) or in a namespace per workspace on Kubernetes
  * ({@code workspaces.backend: kubernetes}), release requests over the workspaces' {@code outputs/}. Provisioning runs on a
- * background thread; a scheduler locks workspaces of unusable permits, suspends idle ones and runs
- * the daily audit monitoring. Thread-safe.
+ * background thread; a scheduler locks workspaces of unusable permits, suspends idle ones, deletes
+ * desktop recordings past the audit retention and runs the daily audit monitoring. Thread-safe.
  */
 public final class Workspaces implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Workspaces.class);
@@ -66,6 +66,8 @@ public final class Workspaces implements AutoCloseable {
     public static final Duration LOCK_GRACE = Duration.ofDays(30);
     /** Ready workspaces without activity for this long are suspended. */
     public static final Duration IDLE = Duration.ofHours(2);
+    /** How often desktop recordings past the audit retention are deleted (also once at start). */
+    public static final Duration RECORDING_RETENTION_INTERVAL = Duration.ofHours(6);
     /**
      * How long a workspace's Spark driver may take to start its application: minutes on a 2-core
      * machine at load 30 (measured: over 3 minutes for a cold driver), seconds on a quiet one.
@@ -258,6 +260,7 @@ public final class Workspaces implements AutoCloseable {
         startNodePools();
         workspaces.reconcile();
         scheduler.scheduleWithFixedDelay(this::housekeeping, 1, 5, TimeUnit.MINUTES);
+        scheduler.scheduleWithFixedDelay(desktops::purgeExpiredRecordings, 0, RECORDING_RETENTION_INTERVAL.toMinutes(), TimeUnit.MINUTES);
         platform.monitor.schedule(scheduler);
         return this;
     }
