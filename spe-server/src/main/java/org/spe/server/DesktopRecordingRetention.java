@@ -47,7 +47,8 @@ public final class DesktopRecordingRetention {
      * purge does); each deletion is also logged, so one whose event could not be appended is not
      * lost without trace.
      *
-     * @throws java.io.UncheckedIOException if the recordings cannot be listed or one cannot be deleted
+     * @throws java.io.UncheckedIOException if the recordings cannot be listed (a recording that cannot be deleted is
+     *     logged by the store and tried again next time)
      * @throws RuntimeException from the event sink if an event cannot be appended
      */
     public synchronized List<EncryptedRecordingStore.Stored> purgeExpired() {

@@ -25,6 +25,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.spe.core.ErrorCategory;
 import org.spe.core.SpeException;
 import org.spe.core.crypto.AesGcm;
@@ -42,6 +44,7 @@ import org.spe.core.crypto.AesGcm;
  * <p>Thread-safe; each {@link RecordingSink} is thread-safe.
  */
 public final class EncryptedRecordingStore {
+    private static final Logger log = LoggerFactory.getLogger(EncryptedRecordingStore.class);
     public static final int CHUNK_CHARS = 256 * 1024;
     private static final byte[] HEADER = "SPE-DESKTOP-RECORDING 1\n".getBytes(StandardCharsets.US_ASCII);
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]{1,80}");
@@ -99,7 +102,11 @@ public final class EncryptedRecordingStore {
     public List<Stored> list() {
         List<Stored> stored = new ArrayList<>();
         for (Path file : recordingFiles()) {
-            stat(file).ifPresent(stored::add);
+            try {
+                stat(file).ifPresent(stored::add);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot read the attributes of " + file, e);
+            }
         }
         stored.sort(Comparator.comparing(Stored::modified).reversed());
         return List.copyOf(stored);
@@ -108,31 +115,29 @@ public final class EncryptedRecordingStore {
     /**
      * Deletes the recordings whose last change is before {@code cutoff} and answers them, oldest
      * first. Only what {@link #list} calls a recording is ever deleted; other files, folders and
-     * links in the directory stay. A missing directory holds nothing to delete.
+     * links in the directory stay. A missing directory holds nothing to delete. Callers audit what
+     * this answers, so a recording that cannot be deleted is logged and left for the next call
+     * rather than thrown, which would lose the deletions made before it.
      *
      * <p>Ageing by last change is safe for a recording still being written: it is changed at its
      * creation and with each sealed chunk, and belongs to a session no longer than the desktop's
      * maximum session length (at most a day), so a cutoff further back than that never reaches it.
      * Each file's age is read again just before it is deleted, and one deleted meanwhile is
-     * skipped. Callers audit what this answers.
+     * skipped.
      *
-     * @throws UncheckedIOException if the directory cannot be read or a recording cannot be deleted;
-     *     recordings deleted before the failure stay deleted
+     * @throws UncheckedIOException if the directory cannot be read (then nothing was deleted)
      */
     public List<Stored> deleteOlderThan(Instant cutoff) {
         requireNonNull(cutoff, "cutoff is null");
         List<Stored> deleted = new ArrayList<>();
         for (Path file : recordingFiles()) {
-            Optional<Stored> recording = stat(file);
-            if (recording.isEmpty() || !recording.get().modified().isBefore(cutoff)) {
-                continue;
-            }
             try {
-                if (Files.deleteIfExists(file)) {
+                Optional<Stored> recording = stat(file);
+                if (recording.isPresent() && recording.get().modified().isBefore(cutoff) && Files.deleteIfExists(file)) {
                     deleted.add(recording.get());
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("Cannot delete recording " + recording.get().id(), e);
+                log.warn("Cannot delete recording file {}; it stays until the next try", file.getFileName(), e);
             }
         }
         deleted.sort(Comparator.comparing(Stored::modified));
@@ -152,14 +157,12 @@ public final class EncryptedRecordingStore {
     }
 
     /** The recording's size and last change; empty if it was deleted since it was listed. */
-    private static Optional<Stored> stat(Path file) {
+    private static Optional<Stored> stat(Path file) throws IOException {
         try {
             BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             return Optional.of(new Stored(recordingId(file).orElseThrow(), attributes.size(), attributes.lastModifiedTime().toInstant()));
         } catch (NoSuchFileException e) {
             return Optional.empty();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot read the attributes of " + file, e);
         }
     }
 
