@@ -35,7 +35,7 @@ class ContainerImagesTest {
     @Test
     void theWorkspaceImageHasJupyterTheDesktopAndTheHelper() throws IOException {
         String workspace = Files.readString(IMAGES.resolve("workspace").resolve("Dockerfile"));
-        assertThat(workspace).contains("jupyter-server", "python3-ipykernel", "xvfb", "x11vnc", "fonts-noto-cjk", "openjdk-17-jre-headless",
+        assertThat(workspace).contains("jupyter-server", "python3-ipykernel", "tigervnc-standalone-server", "xfonts-base", "fonts-noto-cjk", "openjdk-17-jre-headless",
                 "/usr/lib/python3/dist-packages/spe.py", "USER 1000:1000");
         String server = Files.readString(IMAGES.resolve("server").resolve("Dockerfile"));
         assertThat(server).contains("openjdk-17-jre-headless", "spe-server/target/spe.jar", "USER 10001:10001");

@@ -21,8 +21,8 @@ import org.spe.workspace.sandbox.SandboxLayout;
 import org.spe.workspace.sandbox.SandboxSpec;
 
 /**
- * {@code spe bench desktop}: a real workspace desktop (Xvfb, twm, xterm, x11vnc in bubblewrap) seen
- * through the embedded gateway on loopback, as the browser's tunnel sees it, against x11vnc read
+ * {@code spe bench desktop}: a real workspace desktop (Xvnc, twm, xterm in bubblewrap) seen
+ * through the embedded gateway on loopback, as the browser's tunnel sees it, against Xvnc read
  * directly over RFB in the same run (the baseline of the ratio):
  * <ul>
  *   <li>{@code keyToScreenP50Ms}/{@code P95Ms}: a key press sent as a Guacamole {@code key}
@@ -144,7 +144,7 @@ public final class DesktopBenchmark {
         }
     }
 
-    /** Key presses straight to x11vnc over RFB: press, wait for the update with pixels, release. */
+    /** Key presses straight to Xvnc over RFB: press, wait for the update with pixels, release. */
     private static double[] directKeyLatencies(WorkspaceDesktop desktop, int keys) throws InterruptedException {
         AtomicLong pixelUpdates = new AtomicLong();
         Object signal = new Object();

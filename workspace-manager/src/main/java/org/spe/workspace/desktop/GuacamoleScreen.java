@@ -90,11 +90,16 @@ public final class GuacamoleScreen {
      * Waits until, at a {@code sync}, layer 0 satisfies {@code condition}; answers whether it did
      * within {@code timeout}. Blocks.
      */
-    public synchronized boolean await(Predicate<BufferedImage> condition, Duration timeout) throws InterruptedException {
+    public boolean await(Predicate<BufferedImage> condition, Duration timeout) throws InterruptedException {
+        return await(0, condition, timeout);
+    }
+
+    /** As {@link #await(Predicate, Duration)} for layer {@code layer}. */
+    public synchronized boolean await(int layer, Predicate<BufferedImage> condition, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
-            BufferedImage desktop = layers.get(0);
-            if (desktop != null && condition.test(desktop)) {
+            BufferedImage image = layers.get(layer);
+            if (image != null && condition.test(image)) {
                 return true;
             }
             long left = deadline - System.nanoTime();

@@ -17,9 +17,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A small RFB (VNC, RFC 6143, protocol 3.8) client: security type None, a 32-bit true-colour
- * pixel format, the Raw and CopyRect encodings and the DesktopSize pseudo-encoding. It is what the
- * embedded desktop gateway needs and nothing more; the VNC server it talks to listens on a Unix
- * socket that only the platform can reach, so no VNC password is used.
+ * pixel format, the Raw and CopyRect encodings and the Cursor, DesktopSize and ExtendedDesktopSize
+ * pseudo-encodings (the pointer's shape comes apart from the screen, so moving it sends no
+ * pixels), the last with the SetDesktopSize message by which a client asks the server
+ * to resize its screen (RFB community extension, as TigerVNC's {@code Xvnc} implements it). It is
+ * what the embedded desktop gateway needs and nothing more; the VNC server it talks to listens on
+ * a Unix socket that only the platform can reach, so no VNC password is used.
  *
  * <p>{@link #run(Listener)} reads server messages on the caller's thread until the connection
  * ends; the {@code send*} methods may be called from any thread concurrently with it (they
@@ -43,11 +46,25 @@ public final class RfbClient implements AutoCloseable {
 
         /** The desktop's clipboard changed (only when the server sends it). */
         void serverCutText(String text);
+
+        /**
+         * The pointer's shape changed: {@code width}×{@code height} pixels as {@code 0xAARRGGBB}
+         * (alpha 0 or 255), with its hot spot at {@code (hotX, hotY)}. The server no longer draws
+         * the pointer into the screen.
+         */
+        default void cursor(int hotX, int hotY, int width, int height, int[] argb) {
+        }
     }
 
     private static final int ENCODING_RAW = 0;
     private static final int ENCODING_COPY_RECT = 1;
     private static final int ENCODING_DESKTOP_SIZE = -223;
+    private static final int ENCODING_EXTENDED_DESKTOP_SIZE = -308;
+    private static final int ENCODING_CURSOR = -239;
+    private static final int MAX_CURSOR = 256;
+    private static final int SET_DESKTOP_SIZE = 251;
+    /** The largest screen the client accepts from the server. */
+    static final int MAX_SCREEN = 8192;
     /** Largest rectangle or text the client accepts, so a broken server cannot exhaust memory. */
     private static final int MAX_PIXELS = 8192 * 8192;
     private static final int MAX_TEXT = 1024 * 1024;
@@ -58,6 +75,8 @@ public final class RfbClient implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile int width;
     private volatile int height;
+    /** The id of the server's (first) screen, once it announced ExtendedDesktopSize; -1 before. */
+    private volatile long screenId = -1;
     private final String name;
 
     private RfbClient(SocketChannel channel) throws IOException {
@@ -140,7 +159,7 @@ public final class RfbClient implements AutoCloseable {
     }
 
     private void setEncodings() throws IOException {
-        int[] encodings = {ENCODING_COPY_RECT, ENCODING_RAW, ENCODING_DESKTOP_SIZE};
+        int[] encodings = {ENCODING_COPY_RECT, ENCODING_RAW, ENCODING_CURSOR, ENCODING_EXTENDED_DESKTOP_SIZE, ENCODING_DESKTOP_SIZE};
         ByteBuffer message = ByteBuffer.allocate(4 + 4 * encodings.length);
         message.put((byte) 2).put((byte) 0).putShort((short) encodings.length);
         for (int encoding : encodings) {
@@ -155,6 +174,35 @@ public final class RfbClient implements AutoCloseable {
         message.put((byte) 3).put((byte) (incremental ? 1 : 0)).putShort((short) 0).putShort((short) 0)
                 .putShort((short) width).putShort((short) height);
         write(message.flip());
+    }
+
+    /** Whether the server can be asked to resize its screen (it announced ExtendedDesktopSize). */
+    public boolean canResize() {
+        return screenId >= 0;
+    }
+
+    /**
+     * Asks the server to make its screen {@code width}×{@code height} (SetDesktopSize, one screen
+     * covering it). The server answers with an ExtendedDesktopSize rectangle: on success the
+     * listener's {@link Listener#resized} follows; a refusal leaves the size as it was.
+     *
+     * @return false (and nothing sent) when the server cannot resize, see {@link #canResize()}
+     * @throws IllegalArgumentException if a side is not 1..{@value #MAX_SCREEN}
+     */
+    public boolean requestSize(int width, int height) throws IOException {
+        if (width < 1 || height < 1 || width > MAX_SCREEN || height > MAX_SCREEN) {
+            throw new IllegalArgumentException("screen size must be 1.." + MAX_SCREEN + " per side: " + width + "x" + height);
+        }
+        long id = screenId;
+        if (id < 0) {
+            return false;
+        }
+        ByteBuffer message = ByteBuffer.allocate(24);
+        message.put((byte) SET_DESKTOP_SIZE).put((byte) 0).putShort((short) width).putShort((short) height)
+                .put((byte) 1).put((byte) 0) // one screen, padding
+                .putInt((int) id).putShort((short) 0).putShort((short) 0).putShort((short) width).putShort((short) height).putInt(0);
+        write(message.flip());
+        return true;
     }
 
     /** Presses or releases the key with X11 keysym {@code keysym}. */
@@ -239,15 +287,76 @@ public final class RfbClient implements AutoCloseable {
                     listener.raw(x, y, w, h, pixels);
                 }
                 case ENCODING_COPY_RECT -> listener.copy(in.readUnsignedShort(), in.readUnsignedShort(), x, y, w, h);
-                case ENCODING_DESKTOP_SIZE -> {
-                    width = w;
-                    height = h;
-                    listener.resized(w, h);
-                }
+                case ENCODING_DESKTOP_SIZE -> screenSize(listener, w, h);
+                case ENCODING_EXTENDED_DESKTOP_SIZE -> extendedDesktopSize(listener, x, y, w, h);
+                case ENCODING_CURSOR -> cursor(listener, x, y, w, h);
                 default -> throw new IOException("the VNC server used encoding " + encoding + ", which was not asked for");
             }
         }
         listener.updateEnd();
+    }
+
+    /**
+     * An ExtendedDesktopSize rectangle: {@code x} is why (0 the server, 1 this client, 2 another
+     * client), {@code y} the outcome of a request (0 done, otherwise refused), then the screens.
+     * A refusal keeps the size; so does a rectangle that repeats the current size.
+     */
+    private void extendedDesktopSize(Listener listener, int reason, int status, int w, int h) throws IOException {
+        int screens = in.readUnsignedByte();
+        skip(3);
+        long first = -1;
+        for (int i = 0; i < screens; i++) {
+            long id = in.readInt() & 0xFFFFFFFFL;
+            skip(12); // x, y, width, height, flags of the screen
+            if (i == 0) {
+                first = id;
+            }
+        }
+        if (first >= 0) {
+            screenId = first;
+        } else if (screenId < 0) {
+            screenId = 0;
+        }
+        if (reason == 1 && status != 0) {
+            return; // our request was refused: the screen stays as it is
+        }
+        screenSize(listener, w, h);
+    }
+
+    /** A Cursor rectangle: the pointer's pixels, then a bit mask (rows padded to bytes, MSB first) of those that show. */
+    private void cursor(Listener listener, int hotX, int hotY, int w, int h) throws IOException {
+        if (w > MAX_CURSOR || h > MAX_CURSOR) {
+            throw new IOException("RFB cursor of " + w + "x" + h + " exceeds " + MAX_CURSOR + " pixels a side");
+        }
+        byte[] bytes = new byte[w * h * 4];
+        in.readFully(bytes);
+        int rowBytes = (w + 7) / 8;
+        byte[] mask = new byte[rowBytes * h];
+        in.readFully(mask);
+        if (w == 0 || h == 0) {
+            return; // an invisible pointer: keep the last shape
+        }
+        int[] argb = new int[w * h];
+        ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer().get(argb);
+        for (int row = 0; row < h; row++) {
+            for (int column = 0; column < w; column++) {
+                boolean shown = (mask[row * rowBytes + column / 8] & (0x80 >>> (column % 8))) != 0;
+                int p = row * w + column;
+                argb[p] = shown ? 0xFF000000 | argb[p] & 0xFFFFFF : 0;
+            }
+        }
+        listener.cursor(hotX, hotY, w, h, argb);
+    }
+
+    private void screenSize(Listener listener, int w, int h) throws IOException {
+        if (w < 1 || h < 1 || w > MAX_SCREEN || h > MAX_SCREEN) {
+            throw new IOException("the VNC server announced a " + w + "x" + h + " screen");
+        }
+        if (w != width || h != height) {
+            width = w;
+            height = h;
+            listener.resized(w, h);
+        }
     }
 
     private String readText(int length, int max) throws IOException {

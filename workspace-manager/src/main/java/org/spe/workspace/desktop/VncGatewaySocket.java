@@ -40,14 +40,17 @@ import org.spe.core.SpeException;
  *
  * <p>Towards the browser it sends what guacd's VNC support sends: {@code size} of the default
  * layer, changed regions as PNG {@code img} streams ({@code blob}s of at most 6048 bytes, then
- * {@code end}), {@code copy} for the server's CopyRect, and {@code sync} with a millisecond
- * timestamp after each frame and at least every {@link #KEEPALIVE_MILLIS} ms (the session
- * recording's clock, and the browser's keep-alive). The watermark ({@link Watermark}) is its own
+ * {@code end}), {@code copy} for the server's CopyRect, the pointer's shape as {@code cursor} from
+ * an off-screen buffer (the browser draws the pointer, so moving it costs no screen updates), and
+ * {@code sync} with a millisecond timestamp after each frame and at least every
+ * {@link #KEEPALIVE_MILLIS} ms (the session recording's clock, and the browser's keep-alive). The watermark ({@link Watermark}) is its own
  * layer 1 above the desktop, redrawn every minute. From the browser it takes {@code key},
- * {@code mouse}, {@code size} (answered by keeping the session's size: the desktop is made at the
- * browser's size when the session opens), {@code sync} acknowledgements, {@code clipboard}
- * streams (only if a filter in front lets them through) and {@code disconnect}; other opcodes
- * are ignored, as guacd ignores what a protocol does not support.
+ * {@code mouse}, {@code size} (the browser's display changed size: the gateway asks the VNC server
+ * to resize its screen with RFB SetDesktopSize, clamped to {@link DesktopSettings#checkSize}'s
+ * range; when the server has resized it sends {@code size} for both layers, a new watermark and
+ * the whole screen, as guacd does), {@code sync} acknowledgements, {@code clipboard} streams
+ * (only if a filter in front lets them through) and {@code disconnect}; other opcodes are
+ * ignored, as guacd ignores what a protocol does not support.
  *
  * <p>Flow control: instructions wait in a bounded queue; when the browser reads slowly the RFB
  * thread blocks, stops asking for updates, and the VNC server coalesces changes meanwhile.
@@ -60,6 +63,8 @@ public final class VncGatewaySocket implements GuacamoleSocket {
     static final int BLOB_BYTES = 6048;
     private static final long WATERMARK_MILLIS = 60_000;
     private static final int WATERMARK_LAYER = 1;
+    /** The off-screen buffer the pointer's shape is drawn into before {@code cursor} uses it. */
+    private static final int CURSOR_BUFFER = -1;
     private static final String END = "";
     private static final Logger log = LoggerFactory.getLogger(VncGatewaySocket.class);
 
@@ -75,7 +80,11 @@ public final class VncGatewaySocket implements GuacamoleSocket {
     private final List<Rectangle> dirty = new ArrayList<>();
     private final Thread reader;
     private volatile LongConsumer onFrame = timestamp -> { };
-    private BufferedImage frame;
+    private volatile BufferedImage frame;
+    /** RFB thread only: the screen changed size since the last update request, so ask for all of it. */
+    private boolean wholeScreenNeeded;
+    /** Writer only: the last size asked of the VNC server, so repeated {@code size}s are sent once. */
+    private long requestedSize = -1;
     private int[] pixels;
     private int stream;
     private ClipboardUpload clipboard;
@@ -167,6 +176,9 @@ public final class VncGatewaySocket implements GuacamoleSocket {
 
     private void pump() {
         try {
+            // Xvnc draws the pointer into the screen while it is not where this connection last put it;
+            // put it somewhere (the centre, where a new X server starts it), so the browser draws it instead.
+            rfb.sendPointer(rfb.width() / 2, rfb.height() / 2, 0);
             rfb.requestUpdate(false);
             rfb.run(new RfbClient.Listener() {
                 @Override
@@ -176,6 +188,7 @@ public final class VncGatewaySocket implements GuacamoleSocket {
                     enqueue(Instruction.of("size", WATERMARK_LAYER, width, height));
                     watermark();
                     dirty.add(new Rectangle(0, 0, width, height));
+                    wholeScreenNeeded = true;
                 }
 
                 @Override
@@ -207,10 +220,20 @@ public final class VncGatewaySocket implements GuacamoleSocket {
                     enqueue(Instruction.of("sync", now));
                     onFrame.accept(now);
                     try {
-                        rfb.requestUpdate(true);
+                        rfb.requestUpdate(!wholeScreenNeeded);
+                        wholeScreenNeeded = false;
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
+                }
+
+                @Override
+                public void cursor(int hotX, int hotY, int width, int height, int[] argb) {
+                    BufferedImage shape = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+                    shape.setRGB(0, 0, width, height, argb, 0, width);
+                    enqueue(Instruction.of("size", CURSOR_BUFFER, width, height));
+                    image(CURSOR_BUFFER, 12, 0, 0, shape);
+                    enqueue(Instruction.of("cursor", hotX, hotY, CURSOR_BUFFER, 0, 0, width, height));
                 }
 
                 @Override
@@ -271,7 +294,8 @@ public final class VncGatewaySocket implements GuacamoleSocket {
     }
 
     private synchronized void watermark() {
-        BufferedImage image = Watermark.render(Watermark.text(userId, clock.instant()), frame.getWidth(), frame.getHeight());
+        BufferedImage current = frame;
+        BufferedImage image = Watermark.render(Watermark.text(userId, clock.instant()), current.getWidth(), current.getHeight());
         image(WATERMARK_LAYER, 12, 0, 0, image);
     }
 
@@ -332,6 +356,7 @@ public final class VncGatewaySocket implements GuacamoleSocket {
                     throw SpeException.invalid("sync needs a numeric timestamp");
                 }
             }
+            case "size" -> resize(instruction);
             case "disconnect" -> close();
             case "clipboard" -> clipboard = new ClipboardUpload(instruction.argument(0), new StringBuilder());
             case "blob" -> {
@@ -345,7 +370,21 @@ public final class VncGatewaySocket implements GuacamoleSocket {
                     clipboard = null;
                 }
             }
-            default -> { } // size (the session keeps its size), audio, nop and the rest: nothing to do
+            default -> { } // audio, nop and the rest: nothing to do
+        }
+    }
+
+    /** The browser's {@code size,W,H[,DPI]}: asks the VNC server for that screen, within the platform's limits. */
+    private void resize(Instruction instruction) throws IOException {
+        int width = Math.max(DesktopSettings.MIN_SIZE, Math.min(DesktopSettings.MAX_WIDTH, instruction.intArgument(0)));
+        int height = Math.max(DesktopSettings.MIN_SIZE, Math.min(DesktopSettings.MAX_HEIGHT, instruction.intArgument(1)));
+        long size = (long) width << 32 | height;
+        if (size == requestedSize || width == rfb.width() && height == rfb.height() && requestedSize < 0) {
+            return;
+        }
+        if (rfb.requestSize(width, height)) {
+            requestedSize = size;
+            log.debug("Asked the desktop for {}x{}", width, height);
         }
     }
 

@@ -23,13 +23,15 @@ import org.spe.workspace.sandbox.SandboxProcess;
 import org.spe.workspace.sandbox.SandboxSpec;
 
 /**
- * A workspace's remote desktop: a virtual X display (Xvfb), a window manager (twm), a terminal
- * (xterm, with Python and the {@code spe} helper on hand) and a VNC server (x11vnc), all inside the
- * workspace's sandbox, so the desktop sees the workspace's home, {@code outputs/} and read-only
- * extract and no network. The VNC server listens only on a Unix socket in the control directory
- * ({@code /run/spe/desktop.sock} inside); the display itself listens on nothing but its own socket
- * inside the sandbox's private {@code /tmp}. x11vnc runs without the clipboard ({@code -nosel})
- * unless the session may use it, so a clipboard filter in the gateway is not the only fence.
+ * A workspace's remote desktop: an X server that is also the VNC server (TigerVNC's {@code Xvnc}),
+ * a window manager (twm) and a terminal (xterm, with Python and the {@code spe} helper on hand),
+ * all inside the workspace's sandbox, so the desktop sees the workspace's home, {@code outputs/}
+ * and read-only extract and no network. The VNC side listens only on a Unix socket in the
+ * control directory ({@code /run/spe/desktop.sock} inside, mode 600) and on no TCP port; the X
+ * side listens on nothing but its own socket inside the sandbox's private {@code /tmp}. Xvnc
+ * resizes its screen when the gateway asks (RFB SetDesktopSize), which Debian's Xvfb cannot.
+ * Without clipboard the VNC server neither accepts nor sends cut text, so a clipboard filter in
+ * the gateway is not the only fence.
  *
  * <p>Thread-safe.
  */
@@ -143,19 +145,20 @@ public final class WorkspaceDesktop implements AutoCloseable {
         try {
             Files.createDirectories(settings.runtimeDirectory());
             Path directory = Files.createTempDirectory(settings.runtimeDirectory(), "desktop-" + workspaceId + "-");
-            String vnc = String.join(" ", List.of("exec x11vnc -display :0",
-                    "-unixsock " + SandboxLayout.CONTROL + "/" + SOCKET_NAME, "-rfbport 0",
-                    "-nopw -forever -shared -norc -quiet -noncache -nowf -noxrecord -nobell",
-                    "-defer 10 -wait 10",
-                    clipboard ? "" : "-nosel"));
+            String clipboardParameters = clipboard ? "" : " -AcceptCutText=0 -SendCutText=0 -SendPrimary=0 -SetPrimary=0";
             StringBuilder clientLines = new StringBuilder();
             for (int i = 0; i < clients.size(); i++) {
                 clientLines.append(clients.get(i)).append(" > ").append(SandboxLayout.CONTROL).append("/desktop-client-").append(i).append(".log 2>&1 &\n");
             }
             String script = String.join("\n",
                     "#!/bin/sh",
-                    "# The workspace desktop: display, window manager, terminal, then the VNC server in front.",
-                    "Xvfb :0 -screen 0 " + width + "x" + height + "x24 -nolisten tcp -noreset -wr -dpi 96 > /tmp/xvfb.log 2>&1 &",
+                    "# The workspace desktop: Xvnc (X display and VNC server in one), window manager, terminal.",
+                    // the Unix socket's mode is Xvnc's default, 600; -rfbport -1: no TCP port at all
+                    "Xvnc :0 -geometry " + width + "x" + height + " -depth 24 -dpi 96 -desktop workspace -nolisten tcp -noreset -wr"
+                            + " -rfbport -1 -rfbunixpath " + SandboxLayout.CONTROL + "/" + SOCKET_NAME
+                            + " -SecurityTypes None -AlwaysShared" + clipboardParameters
+                            + " > /tmp/xvnc.log 2>&1 &",
+                    "server=$!",
                     "i=0",
                     "while [ ! -e /tmp/.X11-unix/X0 ] && [ $i -lt 400 ]; do sleep 0.05; i=$((i+1)); done",
                     "export DISPLAY=:0",
@@ -163,7 +166,8 @@ public final class WorkspaceDesktop implements AutoCloseable {
                     // allowWindowOps lets a program in the terminal move its own window (the benchmark's moving window)
                     "xterm -geometry 80x24+20+20 -fn fixed -bg white -fg black -title terminal -xrm 'XTerm*allowWindowOps: true'"
                             + " -e /bin/bash --norc --noprofile > /tmp/xterm.log 2>&1 &",
-                    clientLines + vnc,
+                    clientLines + "wait $server",
+                    "echo \"Xvnc exited with code $?\"; tail -n 20 /tmp/xvnc.log",
                     "");
             Files.writeString(directory.resolve("start.sh"), script);
             Files.writeString(directory.resolve("twmrc"), String.join("\n",

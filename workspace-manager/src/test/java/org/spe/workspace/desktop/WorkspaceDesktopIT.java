@@ -1,6 +1,7 @@
 package org.spe.workspace.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -10,6 +11,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import javax.imageio.ImageIO;
+import org.apache.guacamole.GuacamoleException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,9 +21,10 @@ import org.spe.workspace.sandbox.SandboxFixture;
 import org.spe.workspace.sandbox.SandboxLayout;
 
 /**
- * A real desktop (Xvfb, twm, xterm, x11vnc in bubblewrap) seen through the embedded gateway, as
- * the browser would see it: pixels arrive, typing {@code echo hello} shows the output line, the
- * watermark names the user, and the sandbox has no network but its own loopback.
+ * A real desktop (Xvnc, twm, xterm in bubblewrap) seen through the embedded gateway, as the
+ * browser would see it: pixels arrive, typing {@code echo hello} shows the output line, the
+ * watermark names the user, the screen follows the browser's size, and the sandbox has no
+ * network but its own loopback.
  */
 class WorkspaceDesktopIT {
     @TempDir
@@ -58,13 +61,15 @@ class WorkspaceDesktopIT {
     @Test
     void typingEchoHelloShowsItsOutputOnTheScreenUnderAWatermark() throws Exception {
         try (DesktopClient client = new DesktopClient(VncGatewaySocket.open(desktop.vncSocket(), "alice", Clock.systemUTC()))) {
-            assertThat(client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300) && TerminalText.showsText(screen), Duration.ofSeconds(60)))
-                    .as("the desktop's white screen arrives").isTrue();
+            boolean arrived = client.screen.await(screen -> screen.getWidth() == 800 && screen.getHeight() == 600 && whiteAt(screen, 400, 300)
+                    && TerminalText.showsText(screen), Duration.ofSeconds(60));
+            Files.createDirectories(Path.of("target"));
+            client.screen.snapshot(0).ifPresent(first -> writePng(first, Path.of("target", "workspace-desktop-first.png")));
+            assertThat(arrived).as("the desktop's white screen with the terminal arrives (see target/workspace-desktop-first.png)").isTrue();
             boolean shown = client.pointAndType(200, 150, "echo hello\n",
                     () -> client.screen.snapshot(0).map(TerminalText::showsEchoOutput).orElse(false), Duration.ofSeconds(10));
             BufferedImage screen = client.screen.snapshot(0).orElseThrow();
             ImageIO.write(screen, "png", root.resolve("desktop.png").toFile());
-            Files.createDirectories(Path.of("target"));
             ImageIO.write(screen, "png", Path.of("target", "workspace-desktop-echo-hello.png").toFile());
             assertThat(shown).as("the terminal shows the output of echo hello (screenshot in target/workspace-desktop-echo-hello.png)").isTrue();
 
@@ -100,6 +105,39 @@ class WorkspaceDesktopIT {
         second.close();
         assertThat(client.readerEnded(Duration.ofSeconds(10))).as("the browser's stream ends when the desktop stops").isTrue();
         assertThat(second.isAlive()).isFalse();
+    }
+
+    @Test
+    void aSizeFromTheBrowserResizesTheDesktopScreen() throws Exception {
+        try (WorkspaceDesktop third = WorkspaceDesktop.start(new BubblewrapSandboxFactory(root.resolve("runtime3")), new SandboxFixture(root.resolve("third")).spec,
+                DesktopSettings.defaults(root.resolve("runtime3")), 640, 480, false);
+                DesktopClient client = new DesktopClient(VncGatewaySocket.open(third.vncSocket(), "carol", Clock.systemUTC()))) {
+            assertThat(client.screen.await(screen -> screen.getWidth() == 640 && whiteAt(screen, 600, 440), Duration.ofSeconds(30))).isTrue();
+
+            client.send(Instruction.of("size", 1000, 700, 96));
+            // the new area is painted by the X server (its white root window), not just allocated black by the gateway
+            assertThat(client.screen.await(screen -> screen.getWidth() == 1000 && screen.getHeight() == 700 && whiteAt(screen, 980, 680),
+                    Duration.ofSeconds(20))).as("the desktop's screen grows to the browser's 1000x700").isTrue();
+            assertThat(client.screen.await(1, layer -> layer.getWidth() == 1000 && opaquePixels(layer, 800, 650, 1000, 700) > 200,
+                    Duration.ofSeconds(10))).as("the watermark moves to the new bottom-right corner").isTrue();
+
+            client.send(Instruction.of("size", 100, 9000));
+            assertThat(client.screen.await(screen -> screen.getWidth() == DesktopSettings.MIN_SIZE && screen.getHeight() == DesktopSettings.MAX_HEIGHT,
+                    Duration.ofSeconds(20))).as("sizes outside the platform's range are clamped to it").isTrue();
+
+            assertThatThrownBy(() -> client.send(Instruction.of("size", "wide", "tall"))).isInstanceOf(GuacamoleException.class)
+                    .hasMessageContaining("not an integer");
+            assertThat(client.readerEnded(Duration.ofSeconds(10))).as("a malformed size ends the session").isTrue();
+            assertThat(third.isAlive()).as("the desktop itself carries on").isTrue();
+        }
+    }
+
+    static void writePng(BufferedImage image, Path file) {
+        try {
+            ImageIO.write(image, "png", file.toFile());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static boolean whiteAt(BufferedImage screen, int x, int y) {
