@@ -18,8 +18,7 @@ export function DesktopPage({ id }) {
   const [blocked, setBlocked] = useState(false);
 
   useEffect(() => {
-    const width = Math.max(640, Math.min(1600, Math.floor((holder.current?.clientWidth || 1024) / 8) * 8));
-    const height = Math.max(480, Math.min(1000, Math.round(width * 0.625)));
+    let [width, height] = desktopSize(holder.current);
     const tunnel = new Guacamole.WebSocketTunnel(`/api/v1/workspaces/${encodeURIComponent(id)}/desktop/tunnel`);
     const client = new Guacamole.Client(tunnel);
     const display = client.getDisplay().getElement();
@@ -29,6 +28,9 @@ export function DesktopPage({ id }) {
     client.onstatechange = (s) => setState(['idle', 'connecting', 'waiting', 'connected', 'disconnecting', 'disconnected'][s] || 'idle');
     client.onerror = (status) => setProblem(status.message || `Guacamole status ${status.code}`);
     const mouse = new Guacamole.Mouse(display);
+    // The desktop's pointer shape becomes the browser's own pointer over the display.
+    client.getDisplay().showCursor(false);
+    client.getDisplay().oncursor = (canvas, x, y) => mouse.setCursor(canvas, x, y);
     mouse.onEach(['mousedown', 'mousemove', 'mouseup'], (e) => client.sendMouseState(e.state, true));
     const keyboard = new Guacamole.Keyboard(display);
     keyboard.onkeydown = (keysym) => { client.sendKeyEvent(1, keysym); return false; };
@@ -36,7 +38,23 @@ export function DesktopPage({ id }) {
     display.focus();
     const params = new URLSearchParams({ csrf: api.csrfToken() || '', width: String(width), height: String(height) });
     client.connect(params.toString());
+    // When the window changes size, the desktop follows (the platform resizes its screen). The size
+    // depends on the window only, not on the page's layout, so it cannot feed back on itself.
+    let pending = null;
+    const follow = () => {
+      clearTimeout(pending);
+      pending = setTimeout(() => {
+        const [w, h] = desktopSize(holder.current);
+        if (w !== width || h !== height) {
+          [width, height] = [w, h];
+          client.sendSize(w, h);
+        }
+      }, 300);
+    };
+    window.addEventListener('resize', follow);
     return () => {
+      window.removeEventListener('resize', follow);
+      clearTimeout(pending);
       keyboard.onkeydown = null;
       keyboard.onkeyup = null;
       client.disconnect();
@@ -59,6 +77,17 @@ export function DesktopPage({ id }) {
       <div class="desktop" ref={holder} onPaste={block} onCopy={block} onCut={block} onDrop={block} onDragOver={block} onContextMenu={block} />
     </Page>
   );
+}
+
+/**
+ * The desktop size for the window: as wide as the window less the page's margins (a multiple of 8,
+ * 640–1600) and 16:10 but no taller than the window below the desktop's top (480–1000).
+ */
+function desktopSize(holder) {
+  const width = Math.max(640, Math.min(1600, Math.floor((window.innerWidth - 56) / 8) * 8));
+  const top = holder ? holder.getBoundingClientRect().top + window.scrollY : 240;
+  const height = Math.max(480, Math.min(1000, Math.round(width * 0.625), Math.floor(window.innerHeight - top - 24)));
+  return [width, height];
 }
 
 /** Auditors: desktop session recordings, replayed with the Guacamole player and a timeline. */
@@ -105,6 +134,7 @@ function Player({ id }) {
     // streams the recording and keeps its own copy for seeking.
     const player = new Guacamole.SessionRecording(new Guacamole.StaticHTTPTunnel(`/api/v1/desktop/recordings/${encodeURIComponent(id)}`));
     recording.current = player;
+    player.getDisplay().showCursor(false);
     const display = player.getDisplay().getElement();
     display.id = 'recording-display';
     holder.current.appendChild(display);

@@ -31,7 +31,7 @@ import org.spe.workspace.desktop.TerminalText;
 
 /**
  * The remote desktop through the real server: a workspace of alice's permit provisioned for real
- * (extract, sandbox), its desktop (Xvfb, x11vnc in bubblewrap) reached through the Guacamole
+ * (extract, sandbox), its desktop (Xvnc in bubblewrap) reached through the Guacamole
  * WebSocket tunnel by a Java Guacamole client that behaves like the browser's. alice sees her
  * desktop and types {@code echo hello}; a paste is dropped and audited; a second tunnel is
  * refused; bob and carol are refused and audited; the recording is written encrypted and only

@@ -40,7 +40,7 @@ import org.spe.workspace.desktop.TerminalText;
  * The remote desktop as a person uses it, in Debian's headless Chromium through Selenium, against
  * the real platform: alice opens her workspace's desktop in the console, the canvas shows the
  * desktop, she types {@code echo hello} and the screen shows it; a paste in the browser does not
- * reach the desktop; bob cannot open alice's desktop (refused and audited) and carol has no such
+ * reach the desktop; widening the window widens the desktop's screen; bob cannot open alice's desktop (refused and audited) and carol has no such
  * page; erin, the auditor, opens the console's recordings page and replays alice's session with
  * the Guacamole JavaScript recording player: at the end of its timeline the screen shows the
  * same {@code echo hello}, at its start it does not, and playing moves the timeline on. Screenshots
@@ -102,8 +102,8 @@ class DesktopBrowserIT {
         wait.until(ExpectedConditions.textToBe(By.id("desktop-state"), "Connected"));
         wait.until(driver -> {
             BufferedImage canvas = canvas("#desktop-display");
-            return canvas != null && canvas.getWidth() >= 640 && (canvas.getRGB(canvas.getWidth() - 40, canvas.getHeight() / 2) & 0xFFFFFF) == 0xFFFFFF
-                    && TerminalText.showsText(canvas);
+            int[] size = displaySize("#desktop-display");
+            return canvas != null && size[0] >= 640 && whiteAt(canvas, size[0] - 40, size[1] / 2) && TerminalText.showsText(canvas);
         });
         screenshot("desktop-connected");
 
@@ -131,6 +131,24 @@ class DesktopBrowserIT {
         assertThat(browser.getPageSource()).contains("Copy and paste between your computer and the desktop are not allowed.");
         assertThat(server.events.events().subList(eventsBefore, server.events.events().size()))
                 .noneMatch(e -> e.action().equals("notebook.execute") || e.details().toString().contains("pasted-secret"));
+
+        // A wider window: the desktop follows, its screen really grows (the new area is the desktop's white, not empty canvas)
+        int narrow = displaySize("#desktop-display")[0];
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1500, 1000));
+        try {
+            wait.until(driver -> {
+                BufferedImage canvas = canvas("#desktop-display");
+                int[] size = displaySize("#desktop-display");
+                return canvas != null && size[0] >= narrow + 300 && whiteAt(canvas, size[0] - 20, size[1] - 20) && TerminalText.showsEchoOutput(canvas);
+            });
+        } catch (org.openqa.selenium.TimeoutException e) {
+            screenshot("desktop-resize-failed");
+            int[] size = displaySize("#desktop-display");
+            throw new AssertionError("the desktop did not follow the window from " + narrow + " px wide: it is " + size[0] + "x" + size[1], e);
+        }
+        ImageIO.write(canvas("#desktop-display"), "png", SCREENSHOTS.resolve("desktop-canvas-resized.png").toFile());
+        screenshot("desktop-resized");
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(1100, 1000));
 
         browser.get(server.baseUrl() + "/console/workspaces/" + workspace); // leaving the page ends the session
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -208,6 +226,21 @@ class DesktopBrowserIT {
             assertThat(e.objectId()).isEqualTo(recording);
         });
         logout();
+    }
+
+    /**
+     * The size of the Guacamole display under {@code selector}: its default layer's size (the
+     * canvases themselves grow in steps of 64 pixels, so their edges can be empty).
+     */
+    private int[] displaySize(String selector) {
+        Object size = ((JavascriptExecutor) browser).executeScript(
+                "const d = document.querySelector(arguments[0]); return d ? [d.offsetWidth, d.offsetHeight] : [0, 0];", selector);
+        java.util.List<?> values = (java.util.List<?>) size;
+        return new int[] {((Number) values.get(0)).intValue(), ((Number) values.get(1)).intValue()};
+    }
+
+    private static boolean whiteAt(BufferedImage image, int x, int y) {
+        return x >= 0 && y >= 0 && x < image.getWidth() && y < image.getHeight() && (image.getRGB(x, y) & 0xFFFFFF) == 0xFFFFFF;
     }
 
     /** The pixels of the first canvas (the desktop's default layer) under {@code selector}, or null. */
