@@ -36,6 +36,11 @@ class SpeUpIT {
     void upStartsSeedsAndAcceptsADemoLogin(@TempDir Path dataDir) throws Exception {
         Path jar = Path.of("target", "spe.jar").toAbsolutePath();
         assertThat(jar).exists();
+        // Desktop recordings from an earlier run: one past the audit retention (365 days), one recent.
+        Path recordings = Files.createDirectories(dataDir.resolve("desktop-recordings"));
+        Path expired = Files.writeString(recordings.resolve("R-expired.guac.enc"), "SPE-DESKTOP-RECORDING 1\n");
+        Files.setLastModifiedTime(expired, java.nio.file.attribute.FileTime.from(Instant.now().minus(Duration.ofDays(400))));
+        Path recent = Files.writeString(recordings.resolve("R-recent.guac.enc"), "SPE-DESKTOP-RECORDING 1\n");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
                 "-jar", jar.toString(), "up", "--port", "0", "--data-dir", dataDir.toString()));
         builder.environment().put("SPE_DEMO_PATIENTS", "500");
@@ -96,6 +101,23 @@ class SpeUpIT {
             assertThat(pools.get(0).get("cores").asInt()).isEqualTo(4);
             assertThat(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/pools")).header("Cookie", cookie).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(403);
+
+            // Recordings are kept like the audit log: the expired one is deleted at start, audited; the recent one stays.
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (Files.exists(expired) && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(expired).doesNotExist();
+            assertThat(recent).exists();
+            DemoSeed.Credential erin = DemoSeed.readCredentials(credentials).stream().filter(c -> c.username().equals("erin")).findFirst().orElseThrow();
+            String erinLogin = Json.mapper().createObjectNode().put("username", "erin").put("password", erin.password())
+                    .put("totp", Totp.code(erin.totpSecret(), Instant.now())).toString();
+            String erinCookie = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/auth/login")).POST(HttpRequest.BodyPublishers.ofString(erinLogin)).build(),
+                    HttpResponse.BodyHandlers.ofString()).headers().firstValue("Set-Cookie").orElseThrow().split(";")[0];
+            JsonNode purges = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/audit/events?action=desktop.recording.purge"))
+                    .header("Cookie", erinCookie).build(), HttpResponse.BodyHandlers.ofString()).body()).get("events");
+            assertThat(purges).hasSize(1);
+            assertThat(purges.get(0).get("objectId").asText()).isEqualTo("R-expired");
 
             // The auditor's CLI verifies the log of the running platform from its data dir.
             Process verify = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", jar.toString(),
