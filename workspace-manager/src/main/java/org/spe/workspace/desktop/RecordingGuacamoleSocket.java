@@ -15,7 +15,10 @@ import org.apache.guacamole.protocol.GuacamoleInstruction;
  * format guacd writes (the protocol stream, its {@code sync} instructions carrying the
  * timestamps), so the Guacamole JavaScript client's {@code SessionRecording} replays it with a
  * timeline. Put it outside the {@link PolicyFilteredSocket}, so the recording shows what the
- * researcher saw. Closing the socket completes the recording.
+ * researcher saw. The browser draws its own pointer, so, as guacd does, the pointer's positions
+ * from the browser's {@code mouse} instructions are added to the recording as {@code mouse,X,Y}:
+ * the player shows where the researcher pointed and clicked. Nothing else the browser sends is
+ * recorded (keys are visible in their effect). Closing the socket completes the recording.
  *
  * <p>Thread-safe as far as the wrapped socket is.
  */
@@ -24,10 +27,32 @@ public final class RecordingGuacamoleSocket implements GuacamoleSocket {
     private final RecordingSink recording;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GuacamoleReader reader;
+    private final GuacamoleWriter writer;
+    /** The browser's input, read only for its pointer positions; guarded by itself. */
+    private final InstructionParser input = new InstructionParser();
+    private boolean inputUnreadable;
 
     public RecordingGuacamoleSocket(GuacamoleSocket socket, RecordingSink recording) {
         this.socket = requireNonNull(socket, "socket is null");
         this.recording = requireNonNull(recording, "recording is null");
+        GuacamoleWriter innerWriter = socket.getWriter();
+        this.writer = new GuacamoleWriter() {
+            @Override
+            public void write(char[] chunk, int offset, int length) throws GuacamoleException {
+                innerWriter.write(chunk, offset, length);
+                recordPointer(chunk, offset, length);
+            }
+
+            @Override
+            public void write(char[] chunk) throws GuacamoleException {
+                write(chunk, 0, chunk.length);
+            }
+
+            @Override
+            public void writeInstruction(GuacamoleInstruction instruction) throws GuacamoleException {
+                write(instruction.toString().toCharArray());
+            }
+        };
         GuacamoleReader inner = socket.getReader();
         this.reader = new GuacamoleReader() {
             @Override
@@ -71,7 +96,32 @@ public final class RecordingGuacamoleSocket implements GuacamoleSocket {
 
     @Override
     public GuacamoleWriter getWriter() {
-        return socket.getWriter();
+        return writer;
+    }
+
+    /**
+     * Adds the pointer positions of the browser's {@code mouse} instructions in {@code chunk} to the
+     * recording. Input the parser cannot read is the wrapped socket's to refuse; from then on no
+     * more positions are recorded.
+     */
+    private void recordPointer(char[] chunk, int offset, int length) {
+        synchronized (input) {
+            if (inputUnreadable || closed.get()) {
+                return;
+            }
+            try {
+                input.append(chunk, offset, length);
+                java.util.Optional<Instruction> next;
+                while ((next = input.next()).isPresent()) {
+                    Instruction instruction = next.get();
+                    if (instruction.opcode().equals("mouse")) {
+                        recording.append(Instruction.of("mouse", instruction.intArgument(0), instruction.intArgument(1)).encode());
+                    }
+                }
+            } catch (org.spe.core.SpeException e) {
+                inputUnreadable = true;
+            }
+        }
     }
 
     /** Closes the socket and completes the recording. */
