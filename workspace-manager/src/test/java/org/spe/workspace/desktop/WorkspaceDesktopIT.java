@@ -51,6 +51,12 @@ class WorkspaceDesktopIT {
         assertThat(Files.readString(log).trim()).isEqualTo("display :0 user " + SandboxLayout.USER);
     }
 
+    @Test
+    void theVncSocketIsReachableOnlyByItsOwner() throws IOException {
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(desktop.vncSocket())))
+                .isEqualTo("rw-------");
+    }
+
     @AfterAll
     static void stopDesktop() {
         if (desktop != null) {
