@@ -2,11 +2,13 @@ package org.spe.workspace.desktop;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.guacamole.GuacamoleException;
 import org.apache.guacamole.io.GuacamoleReader;
 import org.apache.guacamole.io.GuacamoleWriter;
 import org.apache.guacamole.net.GuacamoleSocket;
+import org.apache.guacamole.protocol.FilteredGuacamoleWriter;
 import org.apache.guacamole.protocol.GuacamoleInstruction;
 
 /**
@@ -28,31 +30,13 @@ public final class RecordingGuacamoleSocket implements GuacamoleSocket {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final GuacamoleReader reader;
     private final GuacamoleWriter writer;
-    /** The browser's input, read only for its pointer positions; guarded by itself. */
-    private final InstructionParser input = new InstructionParser();
-    private boolean inputUnreadable;
 
     public RecordingGuacamoleSocket(GuacamoleSocket socket, RecordingSink recording) {
         this.socket = requireNonNull(socket, "socket is null");
         this.recording = requireNonNull(recording, "recording is null");
-        GuacamoleWriter innerWriter = socket.getWriter();
-        this.writer = new GuacamoleWriter() {
-            @Override
-            public void write(char[] chunk, int offset, int length) throws GuacamoleException {
-                innerWriter.write(chunk, offset, length);
-                recordPointer(chunk, offset, length);
-            }
-
-            @Override
-            public void write(char[] chunk) throws GuacamoleException {
-                write(chunk, 0, chunk.length);
-            }
-
-            @Override
-            public void writeInstruction(GuacamoleInstruction instruction) throws GuacamoleException {
-                write(instruction.toString().toCharArray());
-            }
-        };
+        // guacamole-common's filtered writer parses the browser's writes (each whole instructions, as
+        // the tunnel sends them) and passes every instruction on unchanged after recordPointer saw it
+        this.writer = new FilteredGuacamoleWriter(socket.getWriter(), this::recordPointer);
         GuacamoleReader inner = socket.getReader();
         this.reader = new GuacamoleReader() {
             @Override
@@ -100,28 +84,20 @@ public final class RecordingGuacamoleSocket implements GuacamoleSocket {
     }
 
     /**
-     * Adds the pointer positions of the browser's {@code mouse} instructions in {@code chunk} to the
-     * recording. Input the parser cannot read is the wrapped socket's to refuse; from then on no
-     * more positions are recorded.
+     * Adds the position of a browser's {@code mouse} instruction to the recording, as
+     * {@code mouse,X,Y}; answers every instruction unchanged. A position that is not a pair of
+     * integers is not recorded (the socket behind refuses it).
      */
-    private void recordPointer(char[] chunk, int offset, int length) {
-        synchronized (input) {
-            if (inputUnreadable || closed.get()) {
-                return;
-            }
+    private GuacamoleInstruction recordPointer(GuacamoleInstruction instruction) {
+        List<String> arguments = instruction.getArgs();
+        if (instruction.getOpcode().equals("mouse") && arguments.size() >= 2) {
             try {
-                input.append(chunk, offset, length);
-                java.util.Optional<Instruction> next;
-                while ((next = input.next()).isPresent()) {
-                    Instruction instruction = next.get();
-                    if (instruction.opcode().equals("mouse")) {
-                        recording.append(Instruction.of("mouse", instruction.intArgument(0), instruction.intArgument(1)).encode());
-                    }
-                }
-            } catch (org.spe.core.SpeException e) {
-                inputUnreadable = true;
+                recording.append(Instruction.of("mouse", Integer.parseInt(arguments.get(0)), Integer.parseInt(arguments.get(1))).encode());
+            } catch (NumberFormatException e) {
+                // not a position: nothing to record
             }
         }
+        return instruction;
     }
 
     /** Closes the socket and completes the recording. */

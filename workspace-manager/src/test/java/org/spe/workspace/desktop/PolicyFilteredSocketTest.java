@@ -1,6 +1,7 @@
 package org.spe.workspace.desktop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -67,17 +68,19 @@ class PolicyFilteredSocketTest {
             public void close() {
             }
         });
-        // a mouse instruction split across two writes, a key, then another position
-        socket.getWriter().write("5.mouse,2.10,".toCharArray());
-        socket.getWriter().write("2.20,1.1;3.key,5.65307,1.1;".toCharArray());
+        // a position and a key in one write, then another position
+        socket.getWriter().write("5.mouse,2.10,2.20,1.1;3.key,5.65307,1.1;".toCharArray());
         socket.getWriter().writeInstruction(new GuacamoleInstruction("mouse", "11", "21", "0"));
         assertThat(inner.written).containsExactly(Instruction.of("mouse", 10, 20, 1), Instruction.of("key", 65307, 1), Instruction.of("mouse", 11, 21, 0));
-        // input the recorder cannot read still reaches the socket behind, which decides; no more positions are recorded
-        socket.getWriter().write("5.mouse,1.x,1.1,1.0;5.mouse,1.1,1.2,1.0;".toCharArray());
+        // a position that is not one reaches the socket behind, which decides, and is not recorded; the next one is
+        socket.getWriter().write("5.mouse,1.x,1.1,1.0;5.mouse,2.12,2.22,1.0;".toCharArray());
+        assertThat(inner.written).hasSize(5);
+        // like every filter of the chain, the recorder takes whole instructions only: a cut one is refused and passes nothing
+        assertThatThrownBy(() -> socket.getWriter().write("5.mouse,2.13,".toCharArray())).isInstanceOf(GuacamoleException.class);
         assertThat(inner.written).hasSize(5);
 
         assertThat(readAll(socket)).containsExactly(Instruction.of("size", 0, 640, 480), Instruction.of("sync", 5));
-        assertThat(recorded.toString()).isEqualTo("5.mouse,2.10,2.20;5.mouse,2.11,2.21;4.size,1.0,3.640,3.480;4.sync,1.5;");
+        assertThat(recorded.toString()).isEqualTo("5.mouse,2.10,2.20;5.mouse,2.11,2.21;5.mouse,2.12,2.22;4.size,1.0,3.640,3.480;4.sync,1.5;");
     }
 
     @Test
